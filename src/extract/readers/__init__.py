@@ -1,0 +1,77 @@
+"""Readers turn one file into a :class:`extract.model.Document`.
+
+Each reader registers itself by name with :func:`register`, giving a sniff function that looks
+at the file's first bytes and name. :func:`read` picks the reader by content, not extension.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Unsupported
+from ..model import Document
+
+ReadFn = Callable[[Path, str], Document]
+SniffFn = Callable[[bytes, str], bool]
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str
+    sniff: SniffFn
+    read: ReadFn
+
+
+_READERS: dict[str, Reader] = {}
+
+
+def register(name: str, sniff: SniffFn) -> Callable[[ReadFn], ReadFn]:
+    """Register ``read(path, source_path) -> Document`` under ``name``; a name is taken once."""
+
+    def wrap(fn: ReadFn) -> ReadFn:
+        if name in _READERS:
+            raise ValueError(f"a reader named {name!r} is already registered")
+        _READERS[name] = Reader(name=name, sniff=sniff, read=fn)
+        return fn
+
+    return wrap
+
+
+def readers() -> dict[str, Reader]:
+    _load_builtin()
+    return dict(_READERS)
+
+
+def pick(head: bytes, name: str) -> Reader:
+    """The first registered reader whose sniff accepts the file, or Unsupported."""
+    for reader in readers().values():
+        if reader.sniff(head, name):
+            return reader
+    raise Unsupported(_unsupported_reason(head, name))
+
+
+def read(path: Path, source_path: str) -> Document:
+    """Read ``path`` with the reader its content calls for. Raises ExtractError subclasses."""
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    return pick(head, path.name).read(path, source_path)
+
+
+def _unsupported_reason(head: bytes, name: str) -> str:
+    from .sniff import describe
+
+    return describe(head, name)
+
+
+def _load_builtin() -> None:
+    # Imported for their registration side effect; kept lazy so importing the package is cheap.
+    from . import text  # noqa: F401
+
+    for optional in ("docx", "pdf"):
+        try:
+            __import__(f"{__name__}.{optional}")
+        except ModuleNotFoundError as exc:  # a reader module not written yet
+            if exc.name != f"{__name__}.{optional}":
+                raise
