@@ -1,0 +1,180 @@
+"""Inspection and priority codes: find them in text, expand them, normalise their family.
+
+``LEAOF-5a/b`` → ``LEAOF-5a``, ``LEAOF-5b``; ``LEAOF-1a/1b`` → ``LEAOF-1a``, ``LEAOF-1b``;
+``EDP Priority 7e`` → ``EDP-7e``; ``BVPI 45`` → ``BVPI-45``; a bare family in brackets
+(``(CSCI)``) is its own code. Families come from the configured list plus the document's own
+legend (``HMIP – HM Inspectorate of Probation recommendation``). A family the document does
+not define but that is a near miss of one it does (``LEA/LSCOF`` beside ``LEA/LLSCOF``) is
+repaired, and the repair is reported as a warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from ..config import Config
+
+_ID = r"[A-Z]?\d{1,4}(?:\.\d{1,3})?[a-z]?"
+_ID_PART = rf"(?:{_ID}|[a-z](?![a-z]))"
+_ID_LIST = rf"{_ID}(?:\s?/\s?{_ID_PART})*"
+# A family token printed in capitals, possibly with slashes (LEA/LLSCOF) or ampersands.
+_FAMILY_TOKEN = r"[A-Z][A-Z&]{1,12}(?:/[A-Z][A-Z&]{1,12})*"
+_UNKNOWN_RE = re.compile(rf"(?<![A-Za-z0-9/])({_FAMILY_TOKEN})\s?[-–]\s?({_ID_LIST})(?![A-Za-z0-9])")
+_LEGEND_RE = re.compile(rf"(?:^|(?<=\s))({_FAMILY_TOKEN})\s*[-–—:=]\s*(?=[A-Z])")
+_LEGEND_WORDS = re.compile(
+    r"\b(plan|inspect\w*|recommend\w*|review|indicator|priorit\w*|report|action|target|framework|"
+    r"standard|objective|outcome|area|assessment|audit|finding|requirement|improvement)\b",
+    re.I,
+)
+_BRACKETED_RE = re.compile(r"\(([^()]{1,60})\)")
+MIN_FAMILY_SIMILARITY = 80.0
+
+
+@dataclass(frozen=True)
+class CodeRef:
+    raw: str  # as printed: "LEAOF-5a/b"
+    code: str  # one normalised code: "LEAOF-5a"
+    family: str
+    start: int = 0
+    end: int = 0
+    warning: str | None = None  # a repaired or unknown family
+
+
+def expand_ids(ids: str) -> list[str]:
+    """``5a/b`` → ``['5a', '5b']``; ``1a/1b`` → ``['1a', '1b']``; ``1.7`` → ``['1.7']``.
+
+    A part that is a letter alone takes the number of the part before it.
+    """
+    out: list[str] = []
+    number = ""
+    for part in re.split(r"\s?/\s?", ids.strip()):
+        if not part:
+            continue
+        m = re.fullmatch(r"([A-Z]?\d{1,4}(?:\.\d{1,3})?)([a-z]?)", part)
+        if m:
+            number = m.group(1)
+            out.append(part)
+        elif re.fullmatch(r"[a-z]", part) and number:
+            out.append(number + part)
+    return out
+
+
+@dataclass
+class CodeParser:
+    """Finds codes in text, for one document's set of families."""
+
+    families: dict[str, str]  # canonical family -> meaning
+    aliases: dict[str, str] = field(default_factory=dict)  # alias -> canonical
+    defined: set[str] = field(default_factory=set)  # families the document's legend defines
+
+    def __post_init__(self) -> None:
+        names = sorted(set(self.families) | set(self.aliases), key=len, reverse=True)
+        alternation = "|".join(re.escape(n) for n in names)
+        # Family, then an optional separator and id list: "-5a/b", " 45", " Priority 7e".
+        self._known_re = re.compile(
+            rf"(?<![A-Za-z0-9/])({alternation})(?![A-Za-z/])"
+            rf"(?:(?:\s?[-–]\s?|\s(?:[A-Za-z]+\s)?)({_ID_LIST})(?![A-Za-z0-9]))?"
+        )
+
+    @classmethod
+    def for_document(cls, config: Config, legend_text: str = "") -> "CodeParser":
+        families = {f.family: f.meaning for f in config.code_families.families}
+        aliases = {a: f.family for f in config.code_families.families for a in f.aliases}
+        defined = set()
+        for family, meaning in learn_legend(legend_text).items():
+            defined.add(family)
+            families.setdefault(family, meaning)
+        return cls(families=families, aliases=aliases, defined=defined)
+
+    def canonical(self, family: str) -> tuple[str, str | None]:
+        """The canonical family for a printed one, with a warning when it was repaired."""
+        if family in self.families:
+            return family, None
+        if family in self.aliases:
+            canon = self.aliases[family]
+            return canon, f"code family '{family}' read as its configured alias of '{canon}'"
+        best, score = _closest(family, tuple(sorted(self.defined or self.families)))
+        if best is None and self.defined:
+            best, score = _closest(family, tuple(sorted(self.families)))
+        if best is not None and score >= MIN_FAMILY_SIMILARITY:
+            where = "the document's legend" if best in self.defined else "the configured families"
+            return best, f"code family '{family}' is not defined; read as '{best}' from {where}"
+        return family, f"unknown code family '{family}': add it to code_families.yaml if it is real"
+
+    def find(self, text: str, *, bare: str = "brackets") -> list[CodeRef]:
+        """Codes in ``text``, expanded, in order.
+
+        ``bare`` says where a family without a number counts as a code: ``"brackets"`` (only
+        when it stands alone in brackets, ``(CSCI)``), ``"always"`` (a code column), ``"never"``.
+        Running prose such as "Achieve the EDP Action Plans" names a plan, not a code.
+        """
+        found: list[CodeRef] = []
+        taken: list[tuple[int, int]] = []
+        bracket_spans = [(m.start(1), m.end(1)) for m in _BRACKETED_RE.finditer(text)]
+        for m in self._known_re.finditer(text):
+            fam_raw, ids = m.group(1), m.group(2)
+            family, warning = self.canonical(fam_raw)
+            if ids:
+                for one in expand_ids(ids):
+                    found.append(CodeRef(m.group(0), f"{family}-{one}", family, m.start(), m.end(), warning))
+                taken.append((m.start(), m.end()))
+                continue
+            if bare == "never":
+                continue
+            if bare == "brackets" and not _alone_in_brackets(text, m.start(1), m.end(1), bracket_spans):
+                continue
+            found.append(CodeRef(fam_raw, family, family, m.start(1), m.end(1), warning))
+            taken.append((m.start(1), m.end(1)))
+        # Families the configuration does not know, printed in code form ("XYZ-3.1").
+        for m in _UNKNOWN_RE.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            if bare != "always" and not any(s <= m.start() and m.end() <= e for s, e in bracket_spans):
+                continue
+            family, warning = self.canonical(m.group(1))
+            for one in expand_ids(m.group(2)):
+                found.append(CodeRef(m.group(0), f"{family}-{one}", family, m.start(), m.end(), warning))
+        found.sort(key=lambda c: c.start)
+        return found
+
+
+def _alone_in_brackets(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    for s, e in spans:
+        if s <= start and end <= e:
+            inner = text[s:e]
+            # "(CSCI)" or "(LEAOF) " — the bracket holds nothing but the family.
+            return inner.strip(" .;,") == text[start:end]
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _closest(family: str, candidates: tuple[str, ...]) -> tuple[str | None, float]:
+    best, best_score = None, 0.0
+    for cand in candidates:
+        score = fuzz.ratio(family, cand)
+        if score > best_score:
+            best, best_score = cand, score
+    return best, best_score
+
+
+def learn_legend(text: str) -> dict[str, str]:
+    """Families a document defines in its legend: ``CSCI – Children's Social Services Action Plan``.
+
+    One line may hold several entries; an entry counts when its meaning reads like an
+    inspection, plan or indicator (so ``DMT – to review`` in prose is not a family).
+    """
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        starts = list(_LEGEND_RE.finditer(line))
+        for i, m in enumerate(starts):
+            meaning_end = starts[i + 1].start() if i + 1 < len(starts) else len(line)
+            meaning = line[m.end():meaning_end].strip(" .;")
+            if i == 0 and line[: m.start()].strip():
+                continue  # the family must open the line or follow another entry
+            if meaning and _LEGEND_WORDS.search(meaning) and len(meaning) <= 120:
+                out[m.group(1)] = meaning
+    return out

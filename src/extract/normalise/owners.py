@@ -1,0 +1,280 @@
+"""Owners: split a responsibility cell into names, classify them, merge spellings per document.
+
+Splitting: on ``/ , ; & +``, the word ``and`` and line breaks, never inside brackets;
+``Lead:``/``Support:`` prefixes and bracketed job titles are dropped; a capitals group glued to
+a name (``DMT Andrew Parfitt``) is two owners; a fragment cut off a word (``Advise rs``) is
+glued back. Kinds (person / group / role) come from a blank spaCy pipeline whose rules are the
+patterns in ``data/owner_patterns.jsonl``. Canonical names: case slips, typing slips, short
+forms (``Liz`` → ``Elizabeth``) and first names alone are merged into the full name printed
+elsewhere in the same document; ``All DMT`` is ``DMT`` when the document names ``DMT``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import spacy
+from rapidfuzz import fuzz
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+
+from ..config import Config
+
+_PREFIX_RE = re.compile(
+    r"\b(?:lead(?:\s+officer)?|support(?:ed by)?|responsible(?:\s+officer)?|owner|accountable|co-?lead|deputy lead)\s*:\s*",
+    re.I,
+)
+_SPLIT_RE = re.compile(r"\s*(?:/|,|;|&|\+|\n|\band\b|\s-\s|\s–\s|\s{2,})\s*")
+_BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_ACRONYM_RE = re.compile(r"^[A-Z][A-Z&]{1,6}s?$")
+_NAME_WORD_RE = re.compile(r"^(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z]\.?)$")
+_NOISE = {"n/a", "na", "tbc", "tba", "-", "–", "various", "all", "none", "see above", "as above", "ditto"}
+_SEE_RE = re.compile(r"^\s*(?:see|as per|as for|as)\s+(?:action\s+|ref\.?\s+)?([A-Za-z]?\d+(?:\.\d+)*[a-z]?)\s*\.?\s*$", re.I)
+
+
+# --- spaCy rule pipeline ----------------------------------------------------------------------
+
+
+@Language.component("owner_kind")
+def owner_kind_component(doc: spacy.tokens.Doc) -> spacy.tokens.Doc:
+    """Label the whole owner string person / group / role from the span ruler's matches."""
+    labels = {span.label_ for span in doc.spans.get("owner_rules", [])}
+    words = [t.text for t in doc if not t.is_punct]
+    if "GROUP" in labels and len(words) <= 2 and any(_ACRONYM_RE.match(w) for w in words):
+        kind = "group"
+    elif "ROLE" in labels:
+        kind = "role"
+    elif "GROUP" in labels:
+        kind = "group"
+    elif words and all(_NAME_WORD_RE.match(w) for w in words) and len(words) <= 4:
+        kind = "person"
+    else:
+        kind = "role"
+    doc.user_data["owner_kind"] = kind
+    return doc
+
+
+@lru_cache(maxsize=2)
+def _pipeline(patterns_key: str, patterns: tuple[tuple[str, str], ...]) -> Language:
+    import json
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": "owner_rules", "validate": True})
+    ruler.add_patterns([json.loads(p) for _, p in patterns])  # type: ignore[attr-defined]
+    nlp.add_pipe("owner_kind")
+    return nlp
+
+
+def _nlp(config: Config) -> Language:
+    import json
+
+    key = config.fingerprint
+    patterns = tuple((str(i), json.dumps({"label": p["label"], "pattern": p["pattern"]})) for i, p in enumerate(config.owner_patterns))
+    return _pipeline(key, patterns)
+
+
+def owner_kind(name: str, config: Config) -> str:
+    """``person``, ``group`` or ``role`` for one cleaned owner name."""
+    return _kind_cached(name, config.fingerprint, _nlp(config))
+
+
+@lru_cache(maxsize=8192)
+def _kind_cached(name: str, _fp: str, nlp: Language) -> str:
+    return str(nlp(name).user_data["owner_kind"])
+
+
+# --- splitting --------------------------------------------------------------------------------
+
+
+def see_reference(cell_text: str) -> str | None:
+    """The action a cell refers to instead of naming owners: ``See 2.3`` → ``2.3``."""
+    m = _SEE_RE.match(cell_text)
+    return m.group(1) if m else None
+
+
+def _protect_brackets(text: str) -> tuple[str, list[str]]:
+    saved: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        saved.append(m.group(0))
+        return f"\x00{len(saved) - 1}\x00"
+
+    return _BRACKET_RE.sub(keep, text), saved
+
+
+def _glue_fragments(tokens: list[str]) -> list[str]:
+    """``['Advise', 'rs']`` → ``['Advisers']``: a short lower-case non-word after a capitalised word."""
+    out: list[str] = []
+    for tok in tokens:
+        if (
+            out
+            and out[-1][:1].isupper()
+            and tok.isalpha()
+            and tok.islower()
+            and len(tok) <= 3
+            and tok not in STOP_WORDS
+        ):
+            out[-1] += tok
+        else:
+            out.append(tok)
+    return out
+
+
+def _split_glued(piece: str, role_words: frozenset[str]) -> list[str]:
+    """``DMT Andrew Parfitt`` → ``['DMT', 'Andrew Parfitt']``; ``Colin Tucker All DMT`` → two."""
+    tokens = _glue_fragments(piece.split())
+    parts: list[list[str]] = [[]]
+    for i, tok in enumerate(tokens):
+        prev = parts[-1][-1] if parts[-1] else None
+        if prev is not None:
+            prev_acr = bool(_ACRONYM_RE.match(prev)) and parts[-1][0].lower() != "all"
+            tok_acr = bool(_ACRONYM_RE.match(tok))
+            tok_name = bool(_NAME_WORD_RE.match(tok)) and tok.lower() not in role_words
+            prev_name = bool(_NAME_WORD_RE.match(prev)) and prev.lower() not in role_words
+            if (prev_acr and tok_name and tok.lower() != "all") or (prev_name and tok_acr and len(parts[-1]) >= 2):
+                parts.append([])
+            elif tok.lower() == "all" and prev_name and i + 1 < len(tokens):
+                parts.append([])
+        parts[-1].append(tok)
+    return [" ".join(p) for p in parts if p]
+
+
+def split_owners(text: str, role_words: frozenset[str] = frozenset()) -> list[str]:
+    """Owner names as printed in one responsibility cell, cleaned but not yet canonical.
+
+    >>> split_owners("Lead: Amira Shah (Head of Adult Learning), Support: Tom Okafor & SMT")
+    ['Amira Shah', 'Tom Okafor', 'SMT']
+    """
+    text = _PREFIX_RE.sub("\n", text)
+    protected, saved = _protect_brackets(text)
+    names: list[str] = []
+    for piece in _SPLIT_RE.split(protected):
+        restored = re.sub(r"\x00(\d+)\x00", lambda m: saved[int(m.group(1))], piece)
+        without = _BRACKET_RE.sub(" ", restored).strip()
+        if not without and restored.strip():
+            without = restored.strip().strip("()[]")  # a bracket alone: keep what it says
+        without = re.sub(r"\s+", " ", without).strip(" .,:;-–")
+        if not without or without.lower() in _NOISE:
+            continue
+        for part in _split_glued(without, role_words):
+            part = part.strip(" .,:;-–")
+            if part and part.lower() not in _NOISE:
+                names.append(part)
+    return names
+
+
+# --- canonical names per document -------------------------------------------------------------
+
+
+@dataclass
+class OwnerIndex:
+    """Canonical owner names for one document, built from every spelling it prints."""
+
+    canonical: dict[str, str] = field(default_factory=dict)  # printed -> canonical
+    kinds: dict[str, str] = field(default_factory=dict)  # canonical -> kind
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # canonical -> other spellings
+    warnings: list[str] = field(default_factory=list)
+
+    def resolve(self, printed: str) -> str:
+        return self.canonical.get(printed, printed)
+
+
+def _proper(name: str) -> int:
+    return sum(1 for w in name.split() if w[:1].isupper())
+
+
+def build_owner_index(printed: list[str], document_text: str, config: Config, slip_similarity: float = 85.0) -> OwnerIndex:
+    """Merge the printed spellings of one document's owners into canonical names."""
+    counts = Counter(printed)
+    idx = OwnerIndex()
+    kinds = {n: owner_kind(n, config) for n in counts}
+    nick_to_full: dict[str, set[str]] = {}
+    for full, shorts in config.nicknames.nicknames.items():
+        for s in shorts:
+            nick_to_full.setdefault(s.lower(), set()).add(full.lower())
+
+    parent: dict[str, str] = {n: n for n in counts}
+
+    def find(n: str) -> str:
+        while parent[n] != n:
+            n = parent[n]
+        return n
+
+    def prefer(a: str, b: str) -> str:
+        # The full, correctly cased, most printed spelling wins.
+        key = lambda n: (_proper(n), len(n.split()[0]) if n.split() else 0, counts[n], len(n))  # noqa: E731
+        return a if key(a) >= key(b) else b
+
+    def merge(a: str, b: str, why: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return
+        win = prefer(ra, rb)
+        lose = rb if win == ra else ra
+        parent[lose] = win
+        idx.warnings.append(f"owner '{lose}' merged into '{win}' ({why})")
+
+    names = sorted(counts, key=lambda n: (-counts[n], n))
+    persons = [n for n in names if kinds[n] == "person" and len(n.split()) >= 2]
+    # 1. case-only differences
+    by_fold: dict[str, list[str]] = {}
+    for n in names:
+        by_fold.setdefault(n.casefold(), []).append(n)
+    for group in by_fold.values():
+        for other in group[1:]:
+            merge(group[0], other, "case")
+    # 2. typing slips and short forms between two-or-more-word person names
+    for i, a in enumerate(persons):
+        for b in persons[i + 1:]:
+            fa, *_, la = a.split()
+            fb, *_, lb = b.split()
+            same_last = la.casefold() == lb.casefold()
+            same_first = fa.casefold() == fb.casefold()
+            if same_last and not same_first:
+                short, full = (fa, fb) if len(fa) < len(fb) else (fb, fa)
+                if full.casefold() in nick_to_full.get(short.casefold(), set()) or (
+                    len(short) >= 3 and full.casefold().startswith(short.casefold())
+                ):
+                    merge(a, b, "short form")
+                    continue
+            if (same_last or same_first) and fuzz.ratio(a.casefold(), b.casefold()) >= slip_similarity:
+                merge(a, b, "typing slip")
+    # 3. a first name (or short form) alone, when exactly one person has it
+    for n in names:
+        if len(n.split()) != 1 or kinds[n] != "person":
+            continue
+        low = n.casefold()
+        fulls = nick_to_full.get(low, set()) | {low}
+        matches = {find(p) for p in persons if p.split()[0].casefold() in fulls or p.split()[-1].casefold() == low}
+        if len(matches) == 1:
+            merge(next(iter(matches)), n, "first name alone")
+    # 4. "All X" is the group X when the document names X elsewhere
+    for n in names:
+        m = re.match(r"^all\s+(.+)$", n, re.I)
+        if not m:
+            continue
+        group = m.group(1)
+        named = [g for g in names if g.casefold() == group.casefold()]
+        # A common noun ("managers") in prose is not a named group; an acronym ("DMT") is.
+        acronym = group.isupper() and re.search(rf"(?<![A-Za-z]){re.escape(group)}(?![A-Za-z])", document_text.replace(n, " "))
+        if named or acronym:
+            target = named[0] if named else group
+            if target not in parent:
+                parent[target] = target
+                counts[target] += 0
+                kinds[target] = "group"
+            parent[find(n)] = find(target)
+            idx.warnings.append(f"owner '{n}' read as the group '{target}'")
+
+    for n in list(parent):
+        root = find(n)
+        idx.canonical[n] = root
+        idx.kinds.setdefault(root, kinds.get(root, "role"))
+        if n != root:
+            idx.aliases.setdefault(root, [])
+            if n not in idx.aliases[root]:
+                idx.aliases[root].append(n)
+    return idx
