@@ -1,0 +1,139 @@
+"""Editable configuration: code families, column synonyms, status words, outcome frameworks,
+nicknames and owner patterns. Each lives in a data file under ``extract/data/``; a user points
+``PLAN_EXTRACT_CONFIG_DIR`` (or ``Settings.config_dir``) at a folder holding files of the same
+names to replace them. Every file is validated on load; a bad one raises :class:`ConfigError`
+naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, field_validator
+
+from .errors import ConfigError
+
+DATA_DIR = Path(__file__).parent / "data"
+FILES = (
+    "code_families.yaml",
+    "column_roles.yaml",
+    "status_words.yaml",
+    "outcome_frameworks.yaml",
+    "nicknames.yaml",
+    "owner_patterns.jsonl",
+    "date_words.yaml",
+)
+
+
+class CodeFamily(BaseModel):
+    family: str
+    meaning: str = ""
+    aliases: list[str] = Field(default_factory=list)
+
+
+class CodeFamilies(BaseModel):
+    families: list[CodeFamily]
+
+
+class ColumnRoles(BaseModel):
+    fuzzy_min: int = 86
+    roles: dict[str, list[str]]
+    other_tables: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("roles")
+    @classmethod
+    def _known_roles(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
+        known = {"ref", "theme", "action", "target", "date", "owner", "status", "code", "notes"}
+        unknown = set(v) - known
+        if unknown:
+            raise ValueError(f"unknown role(s) {sorted(unknown)}; roles are {sorted(known)}")
+        return v
+
+
+class StatusWords(BaseModel):
+    status: dict[str, list[str]]
+    colours: dict[str, str]
+    colour_alt: dict[str, list[str]] = Field(default_factory=dict)
+    max_distance: float = 95
+
+
+class OutcomeFrameworks(BaseModel):
+    min_present: int = 3
+    frameworks: dict[str, list[list[str]]]
+
+
+class Nicknames(BaseModel):
+    nicknames: dict[str, list[str]]
+
+
+class Config(BaseModel):
+    code_families: CodeFamilies
+    column_roles: ColumnRoles
+    status_words: StatusWords
+    outcome_frameworks: OutcomeFrameworks
+    nicknames: Nicknames
+    owner_patterns: list[dict[str, Any]]
+    fingerprint: str  # hash of every file's bytes: part of the extractor version for caching
+
+
+def _path(name: str, override: Path | None) -> Path:
+    if override is not None and (override / name).exists():
+        return override / name
+    return DATA_DIR / name
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read configuration: {exc}".splitlines()[0], str(path)) from exc
+
+
+def _validate(model: type[BaseModel], data: Any, path: Path) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid entry at {where}: {first['msg']}", str(path)) from exc
+
+
+def _load_patterns(path: Path) -> list[dict[str, Any]]:
+    patterns = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"line {n}: not valid JSON ({exc.msg})", str(path)) from exc
+        if not isinstance(entry, dict) or "label" not in entry or "pattern" not in entry:
+            raise ConfigError(f"line {n}: a pattern needs 'label' and 'pattern'", str(path))
+        patterns.append(entry)
+    return patterns
+
+
+@lru_cache(maxsize=4)
+def load_config(override: Path | None = None) -> Config:
+    """Load and validate every configuration file once per process."""
+    digest = hashlib.sha256()
+    paths = {name: _path(name, override) for name in FILES}
+    for name in FILES:
+        if paths[name].exists():
+            digest.update(name.encode() + paths[name].read_bytes())
+    return Config(
+        code_families=_validate(CodeFamilies, _load_yaml(paths["code_families.yaml"]), paths["code_families.yaml"]),
+        column_roles=_validate(ColumnRoles, _load_yaml(paths["column_roles.yaml"]), paths["column_roles.yaml"]),
+        status_words=_validate(StatusWords, _load_yaml(paths["status_words.yaml"]), paths["status_words.yaml"]),
+        outcome_frameworks=_validate(
+            OutcomeFrameworks, _load_yaml(paths["outcome_frameworks.yaml"]), paths["outcome_frameworks.yaml"]
+        ),
+        nicknames=_validate(Nicknames, _load_yaml(paths["nicknames.yaml"]), paths["nicknames.yaml"]),
+        owner_patterns=_load_patterns(paths["owner_patterns.jsonl"]),
+        fingerprint=digest.hexdigest()[:16],
+    )

@@ -1,0 +1,495 @@
+"""Action tables → actions: refs, themes, titles, steps, targets, owners, dates, codes, status.
+
+A table is an action table when its header names a title-like column (theme/objective or
+action) and at least one of owner / date / target / status, and its rows carry references.
+Rows without a reference of their own continue the action above, cell by cell, including a
+word or name cut by a page break (``…/Peter`` + ``Chivers``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Cell, Para, Provenance, Row, Table
+from ..normalise.dates import find_dates
+from ..normalise.owners import see_reference, split_owners
+from ..records import Action, CodeRef, Milestone, Source
+from .columns import (
+    REF_RE,
+    THEME_REF_RE,
+    CellLooks,
+    HeaderMap,
+    align_row,
+    find_header,
+    is_header_repeat,
+)
+from .context import DocContext
+
+TITLE_LIKE = ("theme", "action")
+EVIDENCE = ("owner", "date", "target", "status")
+_TERMINAL = ".!?;:"
+_EMPTY = {"", "-", "–", "—", "n/a", "N/A"}
+_THEME_LABEL_RE = re.compile(r"^(?:theme|priority|objective|aim|section|outcome|area)?\s*(\d{1,2}|[A-Z])\s*[.:)–-]\s+(\S.*)$", re.I)
+
+
+@dataclass
+class Piece:
+    """One paragraph of a cell, with where it came from."""
+
+    text: str
+    list_item: bool = False
+    prov: list[Provenance] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    ref: str
+    theme_ref: str | None
+    theme: str | None
+    table: int
+    row_start: int
+    row_end: int
+    parts: dict[str, list[Piece]] = field(default_factory=dict)
+    fills: dict[str, list[str]] = field(default_factory=dict)
+    pages: set[int] = field(default_factory=set)
+    nested: list[Piece] = field(default_factory=list)
+
+
+def _pieces(cell: Cell) -> list[Piece]:
+    paras = cell.paras or ([Para(text=cell.text)] if cell.text else [])
+    return [Piece(p.text, p.list_item, list(cell.prov)) for p in paras if p.text.strip() or p.list_item]
+
+
+def _cell_empty(cell: Cell) -> bool:
+    return cell.text.strip() in _EMPTY and not cell.tables
+
+
+def _should_join(prev: Piece, nxt: Piece, role: str, after_break: bool) -> bool:
+    if nxt.list_item or not prev.text or not nxt.text:
+        return False
+    if role == "owner":
+        return prev.text[-1] in "/,&+" or (len(nxt.text.split()) == 1 and nxt.text[:1].isalpha())
+    if prev.text[-1] in _TERMINAL:
+        return False
+    return nxt.text[:1].islower() or after_break
+
+
+def _join(prev: Piece, nxt: Piece) -> None:
+    if prev.text.endswith("-") and nxt.text[:1].islower() and not prev.text.endswith(" -"):
+        prev.text = prev.text + nxt.text
+    elif prev.text[-1] in "/":
+        prev.text = prev.text + nxt.text
+    else:
+        prev.text = f"{prev.text} {nxt.text}"
+    prev.prov = prev.prov + [p for p in nxt.prov if p not in prev.prov]
+
+
+def _add(draft: Draft, role: str, pieces: list[Piece], after_break: bool, continuation: bool) -> None:
+    have = draft.parts.setdefault(role, [])
+    if continuation and have and pieces and _should_join(have[-1], pieces[0], role, after_break):
+        _join(have[-1], pieces[0])
+        pieces = pieces[1:]
+    have.extend(pieces)
+
+
+class ActionTableReader:
+    """Reads the actions of one table, given the document context."""
+
+    def __init__(self, ctx: DocContext, table: Table, header: HeaderMap, heading_theme: tuple[str | None, str | None]) -> None:
+        self.ctx = ctx
+        self.table = table
+        self.header = header
+        self.heading_theme = heading_theme
+        self.looks = CellLooks(lambda t: bool(find_dates(t)), _looks_like_owner)
+        self.ref_col = self._ref_column()
+        self.theme_col, self.title_col, self.steps_col = self._title_columns()
+
+    # -- columns ----------------------------------------------------------------------------
+    def _body(self) -> list[Row]:
+        return self.table.rows[self.header.header_rows :]
+
+    def _ref_column(self) -> int | None:
+        cols = self.header.cols("ref")
+        if cols:
+            return cols[0]
+        # An unlabelled first column holding references.
+        for col in range(min(2, self.header.n_cols)):
+            if self.header.role_of(col) not in (None, "notes"):
+                continue
+            values = [c.text.strip() for r in self._body() for c in r.cells if c.col == col and c.text.strip()]
+            if values and sum(bool(REF_RE.match(v)) for v in values) >= max(2, 0.6 * len(values)):
+                return col
+        return None
+
+    def _title_columns(self) -> tuple[int | None, int | None, int | None]:
+        themes = [c for c in self.header.cols("theme") if c != self.ref_col]
+        actions = [c for c in self.header.cols("action") if c != self.ref_col]
+        theme_col = title_col = steps_col = None
+        if themes and self._is_theme_column(themes[0]):
+            theme_col = themes[0]
+            themes = themes[1:]
+        if themes:
+            title_col = themes[0]
+            steps_col = actions[0] if actions else None
+        elif actions:
+            title_col = actions[0]
+            steps_col = actions[1] if len(actions) > 1 else None
+        if title_col is None:
+            text_cols = [c for c in range(self.header.n_cols) if c not in (self.ref_col, theme_col)]
+            title_col = text_cols[0] if text_cols else None
+        return theme_col, title_col, steps_col
+
+    def _is_theme_column(self, col: int) -> bool:
+        """A vertically merged or repeating column is a theme, not each row's title."""
+        cells = [self.table.cell_at(r.index, col) for r in self._body()]
+        cells = [c for c in cells if c is not None]
+        if not cells:
+            return False
+        if any(c.row_span > 1 for c in cells):
+            return True
+        texts = [c.text.strip() for c in cells if c.text.strip()]
+        repeats = sum(1 for a, b in zip(texts, texts[1:]) if a == b)
+        return len(texts) >= 3 and repeats >= len(texts) / 2
+
+    # -- rows -------------------------------------------------------------------------------
+    def _role_of_cell(self, col: int) -> str | None:
+        if col == self.ref_col:
+            return "ref"
+        if col == self.theme_col:
+            return "theme"
+        if col == self.title_col:
+            return "title"
+        if col == self.steps_col:
+            return "steps"
+        role = self.header.role_of(col)
+        if role in ("action", "theme"):
+            return "steps"
+        return role
+
+    def _theme_row(self, row: Row, grid: dict[int, list[Cell]], dotted: bool) -> tuple[str | None, str] | None:
+        filled = {id(c): c for cells in grid.values() for c in cells if not _cell_empty(c)}
+        if not filled:
+            return None
+        cells = list(filled.values())
+        if len(cells) == 1:
+            c = cells[0]
+            text = " ".join(c.text.split())
+            wide = c.col_span >= max(2, self.header.n_cols - 1)
+            if (wide or c.bold) and not REF_RE.match(text) and c.col != self.ref_col:
+                m = _THEME_LABEL_RE.match(text)
+                return (m.group(1), m.group(2).strip()) if m else (None, text)
+        ref_cells = [c for c in cells if c.col == self.ref_col]
+        if ref_cells and len(cells) == 2:
+            ref = ref_cells[0].text.strip()
+            other = next(c for c in cells if c is not ref_cells[0])
+            plain_int = bool(THEME_REF_RE.match(ref))
+            if plain_int and (dotted or other.bold) and self._role_of_cell(other.col) in ("title", "theme", "steps"):
+                return ref.rstrip("."), " ".join(other.text.split())
+        return None
+
+    def read(self) -> list[Draft]:
+        body = self._body()
+        refs = [self._ref_text(r) for r in body]
+        dotted = any("." in r.strip(".") for r in refs if r and REF_RE.match(r))
+        theme_ref, theme = self.heading_theme
+        drafts: list[Draft] = []
+        current: Draft | None = None
+        for row in body:
+            if is_header_repeat(row, self.header, self.ctx.config.column_roles):
+                continue
+            grid = align_row(row, self.header, self.looks)
+            as_theme = self._theme_row(row, grid, dotted)
+            if as_theme:
+                theme_ref, theme = as_theme
+                current = None
+                continue
+            ref = self._ref_text(row)
+            if self.theme_col is not None:
+                tcell = self.table.cell_at(row.index, self.theme_col)
+                if tcell is not None and tcell.text.strip():
+                    m = _THEME_LABEL_RE.match(" ".join(tcell.text.split()))
+                    theme_ref, theme = (m.group(1), m.group(2)) if m else (None, " ".join(tcell.text.split()))
+            if ref and REF_RE.match(ref):
+                current = Draft(ref=ref.rstrip(".") if "." in ref.rstrip(".") or ref.endswith(".") else ref,
+                                theme_ref=theme_ref, theme=theme, table=self.table.index,
+                                row_start=row.index, row_end=row.index)
+                drafts.append(current)
+                self._absorb(current, row, grid, continuation=False)
+            elif not ref and current is not None:
+                current.row_end = row.index
+                self._absorb(current, row, grid, continuation=True)
+        return drafts
+
+    def _ref_text(self, row: Row) -> str:
+        if self.ref_col is None:
+            return ""
+        cell = next((c for c in row.cells if c.col <= self.ref_col < c.col + c.col_span), None)
+        if cell is None:
+            return ""
+        text = " ".join(cell.text.split())
+        return text if text not in _EMPTY else ""
+
+    def _absorb(self, draft: Draft, row: Row, grid: dict[int, list[Cell]], continuation: bool) -> None:
+        seen: set[int] = set()
+        for col in sorted(grid):
+            for cell in grid[col]:
+                if id(cell) in seen:
+                    continue
+                seen.add(id(cell))
+                role = self._role_of_cell(col)
+                if role in (None, "ref", "theme"):
+                    continue
+                if cell.fill:
+                    draft.fills.setdefault(role, []).append(cell.fill)
+                for p in cell.prov:
+                    if p.page is not None:
+                        draft.pages.add(p.page)
+                _add(draft, role, _pieces(cell), row.page_break_before, continuation)
+                for t in cell.tables:
+                    draft.nested.extend(self._nested_pieces(t))
+        for p in row.prov:
+            if p.page is not None:
+                draft.pages.add(p.page)
+        # The reference cell's own fill is often the only status a plan prints.
+        if self.ref_col is not None:
+            rc = next((c for c in row.cells if c.col == self.ref_col), None)
+            if rc is not None and rc.fill:
+                draft.fills.setdefault("ref", []).append(rc.fill)
+
+    def _nested_pieces(self, table_index: int) -> list[Piece]:
+        out: list[Piece] = []
+        for row in self.ctx.doc.tables[table_index].rows:
+            for cell in row.cells:
+                out.extend(_pieces(cell))
+                for t in cell.tables:
+                    out.extend(self._nested_pieces(t))
+        return out
+
+
+_NAMEISH = re.compile(r"^[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|and|for|the|&))*$")
+
+
+def _looks_like_owner(text: str) -> bool:
+    if re.search(r"\d", text) or len(text) > 160:
+        return False
+    parts = [p for p in re.split(r"\s*(?:/|,|;|&|\n|\band\b|\s{2,})\s*", text) if p.strip()]
+    if not parts:
+        return False
+    good = sum(1 for p in parts if _NAMEISH.match(p.strip()) and len(p.split()) <= 5)
+    return good / len(parts) >= 0.6
+
+
+def heading_theme(ctx: DocContext, table: Table) -> tuple[str | None, str | None]:
+    """A theme printed as the heading just above a table (``Theme 2: Safer streets``)."""
+    block = next((b for b in ctx.doc.blocks if b.table == table.index), None)
+    if block is None:
+        return None, None
+    path = ctx.headings_before(block.index)
+    if not path:
+        return None, None
+    text = " ".join(path[-1].text.split())
+    m = _THEME_LABEL_RE.match(text)
+    return (m.group(1), m.group(2).strip()) if m else (None, text)
+
+
+def find_action_tables(ctx: DocContext) -> list[tuple[Table, HeaderMap]]:
+    out = []
+    for table in ctx.doc.tables:
+        if table.parent is not None or len(table.rows) < 2:
+            continue
+        header = find_header(table, ctx.config.column_roles)
+        if header is None:
+            continue
+        roles = header.roles()
+        if not (roles & set(TITLE_LIKE)) or not (roles & set(EVIDENCE)):
+            continue
+        if other_table_kind(table, header, ctx.config.column_roles.other_tables):
+            continue
+        if not any(_holds_prose(table, header, c) for r in TITLE_LIKE for c in header.cols(r)):
+            continue  # "Risk Priority" read as a theme column holds 1, 2, 3: not a plan's words
+        out.append((table, header))
+    return out
+
+
+def other_table_kind(table: Table, header: HeaderMap, kinds: dict[str, list[str]]) -> str | None:
+    """The kind of non-action table (risk register, budget) the header describes, if any."""
+    cells = [c.text.lower() for r in table.rows[: header.header_rows] for c in r.cells if c.text.strip()]
+    if not cells:
+        return None
+    for kind, words in kinds.items():
+        pattern = re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in words) + r")\b")
+        if sum(1 for t in cells if pattern.search(t)) * 2 >= len(cells):
+            return kind
+    return None
+
+
+def _holds_prose(table: Table, header: HeaderMap, col: int) -> bool:
+    """At least half the filled body cells of the column hold two or more words."""
+    texts = [c.text for r in table.rows[header.header_rows :] for c in r.cells if c.col == col and c.text.strip()]
+    if not texts:
+        return False
+    wordy = sum(1 for t in texts if len(re.findall(r"[A-Za-z]{2,}", t)) >= 2)
+    return wordy * 2 >= len(texts)
+
+
+def read_action_drafts(ctx: DocContext) -> list[Draft]:
+    tables = find_action_tables(ctx)
+    drafts: list[Draft] = []
+    by_ref: dict[str, Draft] = {}
+    for table, header in tables:
+        theme = heading_theme(ctx, table) if len(tables) > 1 else (None, None)
+        reader = ActionTableReader(ctx, table, header, theme)
+        if reader.ref_col is None:
+            continue
+        found = reader.read()
+        if len(found) < ctx.settings.min_actions:
+            continue
+        for d in found:
+            if d.ref in by_ref:
+                # The same reference again (a table repeated or split): one action.
+                first = by_ref[d.ref]
+                for role, pieces in d.parts.items():
+                    first.parts.setdefault(role, []).extend(pieces)
+                first.pages |= d.pages
+                ctx.warn("W301", f"action {d.ref} printed twice; the rows were joined", table=d.table, row=d.row_start)
+                continue
+            by_ref[d.ref] = d
+            drafts.append(d)
+    return drafts
+
+
+# --- drafts → records ---------------------------------------------------------------------------
+
+
+def _texts(pieces: list[Piece]) -> list[str]:
+    return [" ".join(p.text.split()) for p in pieces if p.text.strip()]
+
+
+def _prov(pieces: list[Piece]) -> list[Provenance]:
+    out: list[Provenance] = []
+    for p in pieces:
+        for pr in p.prov:
+            if pr not in out:
+                out.append(pr)
+    return out
+
+
+def build_action(ctx: DocContext, d: Draft) -> tuple[Action, list[str]]:
+    """An Action record (owners still as printed) and the printed owner names."""
+    title_pieces = d.parts.get("title", [])
+    steps_pieces = d.parts.get("steps", [])
+    if not steps_pieces and len(title_pieces) > 1 and ("title" in d.parts):
+        # An action column used as the title: its first paragraph is the title, the rest steps.
+        firsts = [p for p in title_pieces if not p.list_item] or title_pieces[:1]
+        head = firsts[0]
+        steps_pieces = [p for p in title_pieces if p is not head]
+        title_pieces = [head]
+    title = " ".join(_texts(title_pieces))
+    targets_pieces = d.parts.get("target", [])
+    date_pieces = d.parts.get("date", [])
+    owner_pieces = d.parts.get("owner", [])
+    owners_raw = " ".join(_texts(owner_pieces))
+    role_words = _role_words(ctx)
+    printed: list[str] = []
+    for p in owner_pieces:
+        if see_reference(p.text):
+            continue
+        printed.extend(split_owners(p.text, role_words))
+    action = Action(
+        action_ref=d.ref,
+        theme_ref=d.theme_ref,
+        theme=d.theme,
+        title=title,
+        steps=_texts(steps_pieces),
+        targets=_texts(targets_pieces),
+        owners_raw=owners_raw,
+        page_start=min(d.pages) if d.pages else None,
+        page_end=max(d.pages) if d.pages else None,
+        table_index=d.table,
+        row_start=d.row_start,
+        row_end=d.row_end,
+        sources=[
+            Source(field=f, text=" | ".join(_texts(ps)), prov=_prov(ps))
+            for f, ps in (("title", title_pieces), ("steps", steps_pieces), ("targets", targets_pieces),
+                          ("dates", date_pieces), ("owners", owner_pieces), ("status", d.parts.get("status", [])),
+                          ("codes", d.parts.get("code", [])))
+            if ps
+        ],
+    )
+    action.milestones = _milestones(ctx, d, title_pieces, steps_pieces, targets_pieces, date_pieces)
+    action.code_refs = _codes(ctx, d, title_pieces + steps_pieces + targets_pieces + date_pieces + d.nested + d.parts.get("notes", []))
+    action.codes = list(dict.fromkeys(c.code for c in action.code_refs))
+    action.status = _status(ctx, d)
+    return action, printed
+
+
+def _role_words(ctx: DocContext) -> frozenset[str]:
+    words: set[str] = set()
+    for entry in ctx.config.owner_patterns:
+        for tok in entry.get("pattern", []):
+            spec = tok.get("LOWER") if isinstance(tok, dict) else None
+            if isinstance(spec, dict):
+                words.update(w.lower() for w in spec.get("IN", []))
+    return frozenset(words)
+
+
+def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece], targets: list[Piece], dates: list[Piece]) -> list[Milestone]:
+    sources = [("title", p) for p in title] + [("step", p) for p in steps] + [("target", p) for p in targets]
+    sources += [("date", p) for p in dates] + [("nested", p) for p in d.nested]
+    explicit = [s for _, p in sources for s in find_dates(p.text) if s.start is not None and not s.year_inferred]
+    years = [s.end.year for s in explicit if s.end is not None]
+    steps_t, targets_t = _texts(steps), _texts(targets)
+    out: list[Milestone] = []
+    seen: set[tuple[str, str]] = set()
+    for i, (kind, piece) in enumerate(sources):
+        spans = find_dates(piece.text, period=ctx.period, context_years=years)
+        for span in spans:
+            text = " ".join(piece.text.split())
+            if kind == "date":
+                di = [p for k, p in sources if k == "date"].index(piece)
+                n_dates = len([1 for k, _ in sources if k == "date"])
+                bare = len(text) <= len(span.raw) + 3
+                if bare and n_dates == len(steps_t):
+                    text = steps_t[di]
+                elif bare and n_dates == len(targets_t):
+                    text = targets_t[di]
+            key = (text, span.raw)
+            if key in seen:
+                continue
+            seen.add(key)
+            if span.year_inferred:
+                ctx.warn("W201", f"action {d.ref}: {span.note or 'year inferred'} for '{span.raw}'",
+                         table=d.table, row=d.row_start)
+            out.append(Milestone(parent_kind="action", parent_ref=d.ref, text=text, date_raw=span.raw,
+                                 date_start=span.start, date_end=span.end, precision=span.precision,
+                                 year_inferred=span.year_inferred, prov=list(piece.prov)))
+    return out
+
+
+def _codes(ctx: DocContext, d: Draft, pieces: list[Piece]) -> list[CodeRef]:
+    out: list[CodeRef] = []
+    for p in pieces:
+        for c in ctx.codes.find(p.text):
+            out.append(CodeRef(parent_kind="action", parent_ref=d.ref, raw=c.raw, code=c.code, family=c.family, prov=list(p.prov)))
+            if c.warning:
+                ctx.warn("W101", f"action {d.ref}: {c.warning}", table=d.table, row=d.row_start)
+    for p in d.parts.get("code", []):
+        for c in ctx.codes.find(p.text, bare="always"):
+            out.append(CodeRef(parent_kind="action", parent_ref=d.ref, raw=c.raw, code=c.code, family=c.family, prov=list(p.prov)))
+            if c.warning:
+                ctx.warn("W101", f"action {d.ref}: {c.warning}", table=d.table, row=d.row_start)
+    return out
+
+
+def _status(ctx: DocContext, d: Draft) -> str | None:
+    for p in d.parts.get("status", []):
+        s = ctx.status.from_text(p.text)
+        if s:
+            return s
+    for role in ("status", "ref", "title"):
+        for fill in d.fills.get(role, []):
+            s = ctx.status.from_fill(fill)
+            if s:
+                return s
+    return None

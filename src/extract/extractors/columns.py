@@ -1,0 +1,206 @@
+"""Column roles from header vocabulary, header-row detection, and aligning ragged rows.
+
+Roles come from ``data/column_roles.yaml``, never from a column's position. A text export may
+lose a merged cell's span, leaving a row with fewer cells than the header; such a row is laid
+back onto the header's columns by the placement that best fits each cell's content.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from ..config import ColumnRoles
+from ..model import Cell, Row, Table
+
+REF_RE = re.compile(
+    r"^(?:(?:action|ref|no\.?|item|rec(?:ommendation)?)\s*)?"
+    r"(\d{1,2}(?:\.\d{1,3}){1,2}[a-z]?|\d{1,3}[a-z]|\d{1,3}|[A-Z]{1,2}\d{1,3}(?:\.\d{1,3})?[a-z]?|[A-Z]\.\d{1,3}|[A-Z])\.?$",
+    re.I,
+)
+THEME_REF_RE = re.compile(r"^(\d{1,2}|[A-Z]|[IVX]{1,4})\.?$")
+_NORM_RE = re.compile(r"[^a-z0-9#&]+")
+
+
+def norm_header(text: str) -> str:
+    return " ".join(_NORM_RE.sub(" ", text.lower().replace("’", "'")).split())
+
+
+@dataclass(frozen=True)
+class RoleMatch:
+    role: str
+    score: float
+    header: str
+
+
+@lru_cache(maxsize=4096)
+def _match_cached(header: str, synonyms: tuple[tuple[str, tuple[str, ...]], ...], fuzzy_min: int) -> RoleMatch | None:
+    h = norm_header(header)
+    if not h or len(h) > 80:
+        return None
+    best: RoleMatch | None = None
+    for role, words in synonyms:
+        for w in words:
+            wn = norm_header(w)
+            if not wn:
+                continue
+            if h == wn:
+                score = 100.0 + len(wn)
+            elif re.search(rf"(?<![a-z0-9]){re.escape(wn)}(?![a-z0-9])", h):
+                # Whole words inside a longer header; a longer synonym is more specific.
+                score = 80.0 + len(wn) - 0.2 * (len(h) - len(wn)) / max(len(h), 1)
+            else:
+                ratio = fuzz.ratio(h, wn)
+                score = ratio * 0.79 if ratio >= fuzzy_min and len(wn) >= 4 else 0.0
+            if score and (best is None or score > best.score):
+                best = RoleMatch(role, score, header)
+    return best
+
+
+def match_role(header: str, roles: ColumnRoles) -> RoleMatch | None:
+    """The role a header names, with its score, or None."""
+    synonyms = tuple((r, tuple(ws)) for r, ws in roles.roles.items())
+    return _match_cached(header, synonyms, roles.fuzzy_min)
+
+
+@dataclass
+class HeaderMap:
+    """Where a table's header is and what each grid column holds."""
+
+    header_rows: int  # rows from the top that form the header
+    columns: dict[int, RoleMatch] = field(default_factory=dict)  # grid column -> role
+    n_cols: int = 0
+
+    def cols(self, role: str) -> list[int]:
+        return sorted(c for c, m in self.columns.items() if m.role == role)
+
+    def role_of(self, col: int) -> str | None:
+        m = self.columns.get(col)
+        return m.role if m else None
+
+    def roles(self) -> set[str]:
+        return {m.role for m in self.columns.values()}
+
+
+def _row_matches(row: Row, roles: ColumnRoles) -> dict[int, RoleMatch]:
+    out: dict[int, RoleMatch] = {}
+    for cell in row.cells:
+        text = " ".join(cell.text.split())
+        if not text or len(text) > 60:
+            continue
+        m = match_role(text, roles)
+        if m:
+            for c in range(cell.col, cell.col + cell.col_span):
+                out[c] = m
+    return out
+
+
+def find_header(table: Table, roles: ColumnRoles, max_scan: int = 4) -> HeaderMap | None:
+    """The header of a table: the first row (of the top few) naming at least two roles.
+
+    A second header row directly below (``Target`` over ``Date | Measure``) refines the
+    columns it names.
+    """
+    for r, row in enumerate(table.rows[:max_scan]):
+        matches = _row_matches(row, roles)
+        filled = [c for c in row.cells if c.text.strip()]
+        if len({m.role for m in matches.values()}) < 2 or len(matches) < max(2, len(filled) // 2):
+            continue
+        header = HeaderMap(header_rows=r + 1, columns=dict(matches), n_cols=table.n_cols)
+        if r + 1 < len(table.rows):
+            below = table.rows[r + 1]
+            sub = _row_matches(below, roles)
+            below_filled = [c for c in below.cells if c.text.strip()]
+            if sub and len(sub) >= len(below_filled) and not any(REF_RE.match(c.text.strip()) for c in below_filled):
+                for c, m in sub.items():
+                    if c not in header.columns or m.score >= header.columns[c].score - 5:
+                        header.columns[c] = m
+                header.header_rows = r + 2
+        return header
+    return None
+
+
+def is_header_repeat(row: Row, header: HeaderMap, roles: ColumnRoles) -> bool:
+    """A header row printed again (on a new page) inside the body."""
+    matches = _row_matches(row, roles)
+    filled = [c for c in row.cells if c.text.strip()]
+    return bool(filled) and len(matches) >= max(2, len(filled) - 1) and not any(
+        REF_RE.match(c.text.strip()) for c in filled if len(c.text) < 8
+    )
+
+
+# --- ragged rows ------------------------------------------------------------------------------
+
+
+def _affinity(cell: Cell, roles: list[str | None], looks: "CellLooks") -> float:
+    text = cell.text.strip()
+    if not text or text in {"-", "–"}:
+        return 0.1 if "notes" in roles or None in roles else 0.0
+    score = 0.0
+    kinds = looks(text)
+    for role in roles:
+        if role == "ref":
+            score += 3.0 if kinds.get("ref") else -3.0
+        elif role == "owner":
+            score += 2.0 * kinds.get("owner", 0) - 2.0 * kinds.get("date", 0) - 1.0 * kinds.get("long", 0)
+        elif role == "date":
+            score += 2.0 * kinds.get("date", 0) - 1.0 * kinds.get("owner", 0)
+        elif role in ("action", "target", "theme"):
+            score += 0.5 * kinds.get("long", 0) - 1.0 * kinds.get("owner", 0) * (1 - kinds.get("long", 0))
+        elif role == "notes":
+            score -= 0.5
+    return score - 0.2 * (len(roles) - 1)
+
+
+class CellLooks:
+    """Cheap content signals for a cell: is it a ref, names, dates, long prose."""
+
+    def __init__(self, is_date: "callable[[str], bool]", is_owner: "callable[[str], bool]") -> None:  # type: ignore[valid-type]
+        self.is_date = is_date
+        self.is_owner = is_owner
+        self._cache: dict[str, dict[str, float]] = {}
+
+    def __call__(self, text: str) -> dict[str, float]:
+        if text not in self._cache:
+            self._cache[text] = {
+                "ref": float(bool(REF_RE.match(text))),
+                "date": float(self.is_date(text)),
+                "owner": float(self.is_owner(text)),
+                "long": float(len(text.split()) > 6),
+            }
+        return self._cache[text]
+
+
+def align_row(row: Row, header: HeaderMap, looks: CellLooks) -> dict[int, list[Cell]]:
+    """Grid column -> cells covering it. Rows that fill the grid keep their own columns."""
+    covered = sum(c.col_span for c in row.cells)
+    n = header.n_cols
+    cells = sorted(row.cells, key=lambda c: c.col)
+    if covered >= n or not cells or len(cells) > n:
+        out: dict[int, list[Cell]] = {}
+        for c in cells:
+            for col in range(c.col, min(c.col + c.col_span, n)):
+                out.setdefault(col, []).append(c)
+        return out
+    # Choose where the missing columns went: each cell covers a run of columns, in order.
+    best: tuple[float, list[int]] | None = None
+    k = len(cells)
+    for cuts in itertools.combinations(range(1, n), k - 1):
+        bounds = [0, *cuts, n]
+        score = 0.0
+        for i, cell in enumerate(cells):
+            roles = [header.role_of(c) for c in range(bounds[i], bounds[i + 1])]
+            score += _affinity(cell, roles, looks)
+        if best is None or score > best[0] + 1e-9:
+            best = (score, bounds)
+    assert best is not None
+    bounds = best[1]
+    out = {}
+    for i, cell in enumerate(cells):
+        for col in range(bounds[i], bounds[i + 1]):
+            out.setdefault(col, []).append(cell)
+    return out
