@@ -1,0 +1,97 @@
+"""The ``plan-extract`` command. Each command calls one public function with the same options;
+an :class:`ExtractError` becomes one line on stderr and exit code 2."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from .errors import ConfigError, ExtractError, UsageError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract actions, owners, dates and codes from plan documents.")
+
+
+def quiet_prefect(verbose: bool = False) -> None:
+    """Prefect settings for a command-line run: no telemetry, no server chatter on the terminal."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "true")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_API_SERVICES_TRIGGERS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+def _fail(exc: ExtractError) -> None:
+    typer.secho(f"plan-extract: {exc}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(2)
+
+
+def check_folders(input_dir: Path, out_dir: Path) -> None:
+    """Refuse at once, touching nothing, when the input is missing or the output unwritable."""
+    if not input_dir.exists():
+        raise UsageError(f"input folder {input_dir} does not exist: give the folder holding the plan documents")
+    if not input_dir.is_dir():
+        raise UsageError(f"{input_dir} is a file, not a folder: give the folder that holds it")
+    parent = out_dir.resolve().parent
+    probe = parent
+    while not probe.exists():
+        probe = probe.parent
+    if not os.access(probe, os.W_OK | os.X_OK) or (out_dir.exists() and not out_dir.is_dir()):
+        raise UsageError(f"cannot write the output folder {out_dir}: choose a folder you can write to")
+    if out_dir.resolve() == input_dir.resolve():
+        raise UsageError("the output folder must not be the input folder: give a separate --out")
+
+
+@app.command()
+def run(
+    input_dir: Path = typer.Argument(..., help="Folder of plan documents (read recursively)."),
+    out: Path = typer.Option(Path("outputs"), "--out", "-o", help="Where the datasets go."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's own logs."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+) -> None:
+    """Run one Prefect flow over INPUT_DIR and write the datasets to --out.
+
+    Example: plan-extract run samples --out outputs
+    """
+    try:
+        check_folders(input_dir, out)
+    except ExtractError as exc:
+        _fail(exc)
+    from .runner import run_folder
+
+    try:
+        summary = run_folder(input_dir, out, verbose=verbose, progress=progress)
+    except ConfigError as exc:
+        _fail(exc)
+    except UsageError as exc:
+        _fail(exc)
+    from .report_console import print_summary
+
+    print_summary(summary)
+
+
+@app.command()
+def schema(out: Path = typer.Option(Path("schemas/document.schema.json"), "--out", "-o")) -> None:
+    """Write the JSON Schema of the per-document JSON output.
+
+    Example: plan-extract schema --out schemas/document.schema.json
+    """
+    from .schema import write_schema
+
+    write_schema(out)
+    typer.echo(f"wrote {out}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.secho("plan-extract: interrupted; the previous datasets are unchanged", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""The records a run writes: one pydantic model per contract table, and the nested document.
+
+``ExtractedDocument`` is what ``json/<document_id>.json`` holds and what
+``schemas/document.schema.json`` is generated from (``plan-extract schema``). The Parquet
+tables are flat projections of it (see :mod:`extract.writers`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from .model import Provenance
+
+SCHEMA_VERSION = "1.0.0"
+
+DocType = Literal["action_plan", "recommendation_matrix", "mixed", "other"]
+Status = Literal["ok", "partial", "failed", "skipped"]
+Precision = Literal[
+    "day", "month", "season", "quarter", "term", "year", "financial_year", "range", "ongoing", "unknown"
+]
+
+
+class Source(BaseModel):
+    """Where one field's value came from: its cells, and the text as printed there."""
+
+    field: str
+    text: str
+    prov: list[Provenance] = Field(default_factory=list)
+
+
+class Milestone(BaseModel):
+    parent_kind: Literal["action", "recommendation"]
+    parent_ref: str
+    text: str
+    date_raw: str
+    date_start: dt.date | None = None
+    date_end: dt.date | None = None
+    precision: Precision = "unknown"
+    year_inferred: bool = False
+    prov: list[Provenance] = Field(default_factory=list)
+
+
+class CodeRef(BaseModel):
+    parent_kind: Literal["action", "recommendation"]
+    parent_ref: str
+    raw: str
+    code: str
+    family: str
+    prov: list[Provenance] = Field(default_factory=list)
+
+
+class Action(BaseModel):
+    action_ref: str
+    theme_ref: str | None = None
+    theme: str | None = None
+    title: str
+    steps: list[str] = Field(default_factory=list)
+    targets: list[str] = Field(default_factory=list)
+    owners: list[str] = Field(default_factory=list)
+    owners_raw: str = ""
+    codes: list[str] = Field(default_factory=list)
+    status: Literal["red", "amber", "green", "blue"] | None = None
+    page_start: int | None = None
+    page_end: int | None = None
+    table_index: int | None = None
+    row_start: int | None = None
+    row_end: int | None = None
+    milestones: list[Milestone] = Field(default_factory=list)
+    code_refs: list[CodeRef] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+
+
+class Recommendation(BaseModel):
+    rec_id: str
+    text: str
+    codes: list[str] = Field(default_factory=list)
+    sections: list[str] = Field(default_factory=list)
+    outcomes: list[str] = Field(default_factory=list)
+    status: Literal["red", "amber", "green", "blue"] | None = None
+    milestones: list[Milestone] = Field(default_factory=list)
+    code_refs: list[CodeRef] = Field(default_factory=list)
+    variants: list[str] = Field(default_factory=list)  # other printings merged into this one
+    sources: list[Source] = Field(default_factory=list)
+
+
+class Owner(BaseModel):
+    owner: str
+    kind: Literal["person", "group", "role"]
+    aliases: list[str] = Field(default_factory=list)
+    actions: int = 0
+
+
+class WarningRecord(BaseModel):
+    """A guess or repair made while extracting: data for review, not log noise."""
+
+    code: str  # W… codes, catalogued in extract.errors_catalogue
+    message: str
+    prov: Provenance | None = None
+
+
+class DocumentRecord(BaseModel):
+    document_id: str
+    file_name: str
+    source_path: str
+    format: str
+    doc_type: DocType = "other"
+    title: str | None = None
+    pages: int | None = None
+    status: Status = "ok"
+    error: str | None = None
+    schema_version: str = SCHEMA_VERSION
+    plan_start: dt.date | None = None
+    plan_end: dt.date | None = None
+    size_bytes: int | None = None
+    n_actions: int = 0
+    n_recommendations: int = 0
+    n_warnings: int = 0
+    seconds: float | None = None
+
+
+class ExtractedDocument(BaseModel):
+    """Everything plan-extract knows about one input file."""
+
+    schema_name: Literal["plan-extract.document"] = "plan-extract.document"
+    schema_version: str = SCHEMA_VERSION
+    document: DocumentRecord
+    actions: list[Action] = Field(default_factory=list)
+    recommendations: list[Recommendation] = Field(default_factory=list)
+    owners: list[Owner] = Field(default_factory=list)
+    warnings: list[WarningRecord] = Field(default_factory=list)

@@ -1,0 +1,49 @@
+"""Run-level helpers shared by the flow and the CLI: summaries and rows for listed-only files."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from .discover import Found
+from .records import DocumentRecord, ExtractedDocument
+
+
+class RunSummary(BaseModel):
+    input_dir: str
+    out_dir: str
+    documents: int
+    by_status: dict[str, int]
+    actions: int
+    recommendations: int
+    warnings: int
+    rows: dict[str, int]
+
+
+def skipped_record(item: Found, root: Path) -> DocumentRecord:
+    rel = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else item.path.name
+    return DocumentRecord(
+        document_id=hashlib.sha256(("skipped:" + rel).encode()).hexdigest()[:16],
+        file_name=item.path.name,
+        source_path=rel,
+        format=item.path.suffix.lower().lstrip(".") or "unknown",
+        status="skipped",
+        error=item.skip_reason,
+    )
+
+
+def summarise(results: list[ExtractedDocument], counts: dict[str, int], input_dir: Path, out_dir: Path) -> RunSummary:
+    by_status = Counter(r.document.status for r in results)
+    return RunSummary(
+        input_dir=str(input_dir),
+        out_dir=str(out_dir),
+        documents=len(results),
+        by_status={s: by_status.get(s, 0) for s in ("ok", "partial", "failed", "skipped")},
+        actions=sum(len(r.actions) for r in results),
+        recommendations=sum(len(r.recommendations) for r in results),
+        warnings=sum(len(r.warnings) for r in results),
+        rows=counts,
+    )

@@ -1,0 +1,57 @@
+"""Run the Prefect flow for the command line: quiet settings, a progress bar, one lock."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from pathlib import Path
+
+from .run import RunSummary
+from .writers import run_lock
+
+
+def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progress: bool = True) -> RunSummary:
+    """One flow run over ``input_dir`` writing to ``out_dir``; what ``plan-extract run`` does."""
+    from .cli import quiet_prefect
+
+    quiet_prefect(verbose)
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    import flows.extract_flow as ef
+
+    from .discover import discover
+
+    total = len(discover(input_dir, exclude=out_dir))
+    show = progress and sys.stderr.isatty()
+    bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   TextColumn("{task.fields[name]}"), transient=True, disable=not show)
+    with run_lock(out_dir), bar:
+        tid = bar.add_task("extracting", total=total, name="starting Prefect…")
+
+        def hook(result) -> None:  # type: ignore[no-untyped-def]
+            bar.update(tid, advance=1, name=result.document.file_name[:40])
+
+        ef.progress_hook = hook
+        try:
+            with _quiet_shutdown(verbose):
+                return ef.extract_folder(input_dir.resolve(), out_dir.resolve(), {})
+        finally:
+            ef.progress_hook = None
+
+
+@contextlib.contextmanager
+def _quiet_shutdown(verbose: bool):  # type: ignore[no-untyped-def]
+    """Keep the ephemeral server's start/stop chatter off the terminal unless asked for."""
+    if verbose:
+        yield
+        return
+    for name in ("prefect", "uvicorn", "httpx", "prefect.server"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    yield

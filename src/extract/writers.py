@@ -1,0 +1,238 @@
+"""Write a run's datasets: Parquet tables of the contract, one JSON per document, atomically.
+
+Everything is written into a fresh folder beside the output folder, then swapped in with one
+atomic exchange (Linux ``renameat2(RENAME_EXCHANGE)``; a rename pair elsewhere), so a reader
+or a run killed at any moment sees the previous datasets or the new ones, never a mixture.
+A lock beside the output folder refuses a second run on the same folder; the kernel drops it
+when its process dies, so a killed run leaves no stale lock.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .errors import UsageError
+from .records import SCHEMA_VERSION, ExtractedDocument
+
+S = pa.string()
+LS = pa.list_(pa.string())
+I = pa.int32()
+D = pa.date32()
+B = pa.bool_()
+F = pa.float64()
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([
+        ("document_id", S), ("file_name", S), ("source_path", S), ("format", S), ("doc_type", S),
+        ("title", S), ("pages", I), ("status", S), ("error", S), ("schema_version", S),
+        ("plan_start", D), ("plan_end", D), ("size_bytes", pa.int64()), ("n_actions", I),
+        ("n_recommendations", I), ("n_warnings", I), ("seconds", F),
+    ]),
+    "actions": pa.schema([
+        ("document_id", S), ("action_ref", S), ("theme_ref", S), ("theme", S), ("title", S),
+        ("steps", LS), ("targets", LS), ("owners", LS), ("owners_raw", S), ("codes", LS), ("status", S),
+        ("page_start", I), ("page_end", I), ("table_index", I), ("row_start", I), ("row_end", I),
+        ("provenance", S),
+    ]),
+    "milestones": pa.schema([
+        ("document_id", S), ("parent_kind", S), ("parent_ref", S), ("text", S), ("date_raw", S),
+        ("date_start", D), ("date_end", D), ("precision", S), ("year_inferred", B), ("page", I),
+        ("provenance", S),
+    ]),
+    "recommendations": pa.schema([
+        ("document_id", S), ("rec_id", S), ("text", S), ("codes", LS), ("sections", LS),
+        ("outcomes", LS), ("status", S), ("variants", LS), ("provenance", S),
+    ]),
+    "code_refs": pa.schema([
+        ("document_id", S), ("parent_kind", S), ("parent_ref", S), ("raw", S), ("code", S), ("family", S),
+        ("page", I), ("provenance", S),
+    ]),
+    "owners": pa.schema([
+        ("document_id", S), ("owner", S), ("kind", S), ("aliases", LS), ("actions", I),
+    ]),
+    "warnings": pa.schema([
+        ("document_id", S), ("code", S), ("message", S), ("page", I), ("table_index", I), ("row", I),
+    ]),
+}
+
+
+def _prov_json(items: Iterable[Any]) -> str:
+    return json.dumps([p.model_dump(mode="json", exclude_none=True) for p in items], ensure_ascii=False)
+
+
+def _first_page(prov: list[Any]) -> int | None:
+    pages = [p.page for p in prov if p.page is not None]
+    return min(pages) if pages else None
+
+
+def rows_for(doc: ExtractedDocument) -> dict[str, list[dict[str, Any]]]:
+    """The flat rows one document contributes to each table."""
+    did = doc.document.document_id
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
+    out["documents"].append(doc.document.model_dump())
+    for a in doc.actions:
+        row = a.model_dump(exclude={"milestones", "code_refs", "sources"})
+        row["document_id"] = did
+        row["provenance"] = json.dumps([s.model_dump(mode="json", exclude_none=True) for s in a.sources], ensure_ascii=False)
+        out["actions"].append(row)
+        for m in a.milestones:
+            out["milestones"].append({**m.model_dump(exclude={"prov"}), "document_id": did, "page": _first_page(m.prov), "provenance": _prov_json(m.prov)})
+        for c in a.code_refs:
+            out["code_refs"].append({**c.model_dump(exclude={"prov"}), "document_id": did, "page": _first_page(c.prov), "provenance": _prov_json(c.prov)})
+    for r in doc.recommendations:
+        row = r.model_dump(exclude={"milestones", "code_refs", "sources"})
+        row["document_id"] = did
+        row["provenance"] = json.dumps([s.model_dump(mode="json", exclude_none=True) for s in r.sources], ensure_ascii=False)
+        out["recommendations"].append(row)
+        for m in r.milestones:
+            out["milestones"].append({**m.model_dump(exclude={"prov"}), "document_id": did, "page": _first_page(m.prov), "provenance": _prov_json(m.prov)})
+        for c in r.code_refs:
+            out["code_refs"].append({**c.model_dump(exclude={"prov"}), "document_id": did, "page": _first_page(c.prov), "provenance": _prov_json(c.prov)})
+    for o in doc.owners:
+        out["owners"].append({**o.model_dump(), "document_id": did})
+    for w in doc.warnings:
+        p = w.prov
+        out["warnings"].append({"document_id": did, "code": w.code, "message": w.message,
+                                "page": p.page if p else None, "table_index": p.table if p else None, "row": p.row if p else None})
+    return out
+
+
+def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
+    schema = SCHEMAS[name]
+    cols = {f.name: [r.get(f.name) for r in rows] for f in schema}
+    meta = {b"schema_version": SCHEMA_VERSION.encode(), b"dataset": name.encode()}
+    return pa.Table.from_pydict(cols, schema=schema).replace_schema_metadata(meta)
+
+
+def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[str, pa.Table] | None = None) -> dict[str, int]:
+    """Write every dataset into ``folder`` (which must be new). Returns row counts."""
+    folder.mkdir(parents=True)
+    (folder / "json").mkdir()
+    collected: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
+    for doc in sorted(docs, key=lambda d: (d.document.source_path, d.document.document_id)):
+        (folder / "json" / f"{doc.document.document_id}.json").write_text(doc.model_dump_json(indent=1), encoding="utf-8")
+        for name, rows in rows_for(doc).items():
+            collected[name].extend(rows)
+    counts = {}
+    for name, rows in collected.items():
+        pq.write_table(_table(name, rows), folder / f"{name}.parquet")
+        counts[name] = len(rows)
+    for name, table in (extra or {}).items():
+        pq.write_table(table, folder / f"{name}.parquet")
+    return counts
+
+
+# --- atomic swap and lock -----------------------------------------------------------------------
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step where the kernel allows it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    res = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if res == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def staging_folder(out: Path) -> Path:
+    return out.parent / f".{out.name}.staging-{uuid.uuid4().hex[:8]}"
+
+
+def swap_in(staged: Path, out: Path) -> None:
+    """Make ``staged`` the output folder in one step; the old one is removed after."""
+    _fsync_tree(staged)
+    if not out.exists():
+        os.rename(staged, out)
+        return
+    if _exchange(staged, out):
+        shutil.rmtree(staged, ignore_errors=True)  # now holds the previous datasets
+        return
+    old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+    os.rename(out, old)
+    os.rename(staged, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def clean_leftovers(out: Path) -> None:
+    """Remove staging folders a killed run left beside the output folder."""
+    for p in out.parent.glob(f".{out.name}.staging-*"):
+        shutil.rmtree(p, ignore_errors=True)
+    for p in out.parent.glob(f".{out.name}.old-*"):
+        if out.exists():
+            shutil.rmtree(p, ignore_errors=True)
+        else:  # killed between the two renames of the fallback: put the old one back
+            os.rename(p, out)
+
+
+@contextmanager
+def run_lock(out: Path) -> Iterator[None]:
+    """Hold the output folder for one run; a second run gets a clear UsageError."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.lock"
+    fh = open(lock_path, "a+")
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip()
+            raise UsageError(f"another plan-extract run is writing to {out} ({holder or 'pid unknown'}): wait for it to finish")
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        clean_leftovers(out)
+        yield
+    finally:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        finally:
+            fh.close()
+
+
+def write_datasets(docs: Iterable[ExtractedDocument], out: Path, extra: dict[str, pa.Table] | None = None) -> dict[str, int]:
+    """Write all datasets to a staging folder and swap it in as ``out``."""
+    staged = staging_folder(out)
+    try:
+        counts = write_folder(docs, staged, extra)
+        swap_in(staged, out)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return counts
