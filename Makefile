@@ -1,0 +1,33 @@
+# plan-extract: the two commands. `make run` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.synced
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.PHONY: setup run test schema bench clean
+
+setup: $(STAMP)
+
+# uv comes from the package registry when the machine has none; the lock file fixes every version.
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --quiet
+	@touch $(STAMP)
+
+run: setup
+	$(BIN)/plan-extract run samples --out outputs
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+schema: setup
+	$(BIN)/plan-extract schema --out schemas/document.schema.json
+
+clean:
+	rm -rf outputs .pytest_cache

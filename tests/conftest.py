@@ -1,0 +1,42 @@
+"""Shared fixtures: a private Prefect home per test session, and sample folders by format."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+GOLD = Path(__file__).parent / "gold"
+
+# Before Prefect is imported anywhere: its own home, no telemetry, quiet logs.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="plan-extract-prefect-")
+os.environ["PREFECT_HOME"] = _PREFECT_HOME
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+
+
+def sample_folder(tmp: Path, suffix: str) -> Path:
+    """A folder holding the sample renderings of one format (``.md``, ``.docx``, ``.pdf``)."""
+    folder = tmp / suffix.lstrip(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in SAMPLES.glob(f"*{suffix}"):
+        if path.name != "README.md":
+            shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def flow_run_md(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real flow over the .md samples; returns the output folder."""
+    from extract.runner import run_folder
+
+    tmp = tmp_path_factory.mktemp("md")
+    out = tmp / "out"
+    run_folder(sample_folder(tmp, ".md"), out, progress=False)
+    return out
