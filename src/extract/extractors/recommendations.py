@@ -61,6 +61,14 @@ def _markers(text: str) -> list[str]:
     return out
 
 
+def _codes_trail(text: str, codes: list) -> bool:
+    """A recommendation carries its code as a label: after the text (``… developed. (CSCI)``)
+    or before it (``LEAOF-5a: …``). Codes in the middle of prose describe, they do not label."""
+    after = _MARKER_RE.sub(" ", text[max(c.end for c in codes) :])
+    before = _LEADING_NUM_RE.sub("", text[: min(c.start for c in codes)])
+    return len(re.findall(r"[^\W\d_]{2,}", after)) <= 2 or len(re.findall(r"[^\W\d_]{2,}", before)) == 0
+
+
 def _section_label(ctx: DocContext, block_index: int) -> list[str]:
     path = ctx.headings_before(block_index)
     # The title is not a section; the innermost heading is.
@@ -74,7 +82,7 @@ def _items_from_blocks(ctx: DocContext, action_tables: set[int]) -> list[Item]:
         if b.kind in (BlockKind.table, BlockKind.heading):
             continue
         codes = ctx.codes.find(b.text)
-        if not codes:
+        if not codes or not _codes_trail(b.text, codes):
             continue
         items.append(Item(text=b.text, sections=_section_label(ctx, b.index), prov=list(b.prov), codes=codes,
                           outcome_marks=_markers(b.text)))
@@ -120,7 +128,7 @@ def _items_from_tables(ctx: DocContext, action_tables: set[int]) -> list[Item]:
                 sections = [label] if label and label.lower() not in _REC_TEXT_ROLES else ([group_label] if group_label else above)
                 for para in cell.paras or []:
                     codes = ctx.codes.find(para.text)
-                    if codes:
+                    if codes and _codes_trail(para.text, codes):
                         status = ctx.status.from_fill(cell.fill)
                         items.append(Item(text=para.text, sections=list(sections), prov=list(cell.prov), codes=codes,
                                           outcome_marks=_markers(para.text), status=status))
