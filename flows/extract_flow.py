@@ -1,20 +1,30 @@
 """The folder → datasets flow: one flow run per folder, one task run per document.
 
 Tasks wrap one library call each; a document's failure is its own ``documents`` row, never a
-failed flow run. The final task writes every dataset atomically.
+failed flow run. Documents are extracted concurrently (each in its own forked child process, see
+``extract.isolate``); unchanged files come from the results cache. The final task writes every
+dataset, the run history included, atomically.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
+from prefect.task_runners import ThreadPoolTaskRunner
 
+from extract.cache import ResultCache, cache_key, extractor_version
 from extract.discover import Found, discover
-from extract.pipeline import extract_file
+from extract.history import runs_table
+from extract.isolate import extract_isolated
+from extract.pipeline import extract_file, warm_up
 from extract.records import ExtractedDocument
 from extract.run import RunSummary, skipped_record, summarise
 from extract.settings import Settings
@@ -25,31 +35,89 @@ progress_hook: Callable[[ExtractedDocument], None] | None = None
 
 
 @task(name="extract-document", cache_policy=NO_CACHE, task_run_name="extract {path.name}")
-def extract_document_task(path: Path, root: Path, settings: dict[str, Any]) -> ExtractedDocument:
-    return extract_file(path, root, Settings.resolve(settings))
+def extract_document_task(path: Path, root: Path, settings: dict[str, Any], version: str) -> tuple[ExtractedDocument, bool]:
+    """One document: from the cache when its bytes, path and extractor are unchanged."""
+    s = Settings.resolve(settings)
+    cache = ResultCache(s.cache_dir) if s.cache else None
+    rel = path.relative_to(root).as_posix()
+    try:
+        key = cache_key(path, rel, version)
+    except OSError:
+        key = None
+    if cache is not None and key is not None and not s.full:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit, True
+    result = extract_isolated(path, root, s) if s.isolate else extract_file(path, root, s)
+    if cache is not None and key is not None:
+        cache.put(key, result)
+    return result, False
 
 
 @task(name="write-datasets", cache_policy=NO_CACHE)
-def write_datasets_task(results: list[ExtractedDocument], out_dir: Path) -> dict[str, int]:
-    return write_datasets(results, out_dir)
+def write_datasets_task(results: list[ExtractedDocument], out_dir: Path, extra: dict[str, Any]) -> dict[str, int]:
+    return write_datasets(results, out_dir, extra)
 
 
 @flow(name="plan-extract", log_prints=False, validate_parameters=False)
 def extract_folder(input_dir: Path, out_dir: Path, settings: dict[str, Any] | None = None) -> RunSummary:
     """Extract every file under ``input_dir`` and write the datasets to ``out_dir``."""
     logger = get_run_logger()
+    started = dt.datetime.now(dt.timezone.utc)
     settings = settings or {}
+    s = Settings.resolve(settings)
+    warm_up(s)
+    version = extractor_version(s.config_dir)
     found: list[Found] = discover(input_dir, exclude=out_dir)
-    results: list[ExtractedDocument] = []
+    slots: list[Any] = []
     for item in found:
         if item.skip_reason:
-            result = ExtractedDocument(document=skipped_record(item, input_dir))
+            slots.append(ExtractedDocument(document=skipped_record(item, input_dir)))
         else:
-            result = extract_document_task(item.path, input_dir, settings)
+            slots.append(extract_document_task.submit(item.path, input_dir, settings, version))
+    results: list[ExtractedDocument] = []
+    from_cache = 0
+    for slot in slots:
+        if isinstance(slot, ExtractedDocument):
+            result = slot
+        else:
+            result, cached = slot.result()
+            from_cache += cached
         results.append(result)
         if progress_hook is not None:
             progress_hook(result)
-    counts = write_datasets_task(results, out_dir)
+    summary = summarise(results, {}, input_dir, out_dir)
+    flow_run_id = str(getattr(getattr(get_run_context(), "flow_run", None), "id", "") or "") or None
+    runs = runs_table(out_dir, summary, run_id=uuid.uuid4().hex, flow_run_id=flow_run_id, started=started,
+                      ended=dt.datetime.now(dt.timezone.utc), from_cache=from_cache, extractor_version=version)
+    counts = write_datasets_task(results, out_dir, {"runs": runs})
     summary = summarise(results, counts, input_dir, out_dir)
-    logger.info("extracted %d documents: %s", len(results), summary.by_status)
+    summary.from_cache = from_cache
+    _artifacts(results, summary)
+    logger.info("extracted %d documents (%d from cache): %s", len(results), from_cache, summary.by_status)
     return summary
+
+
+def _artifacts(results: list[ExtractedDocument], summary: RunSummary) -> None:
+    """What a person sees in the Prefect UI for this run: documents by status, then the problems."""
+    create_table_artifact(
+        key="documents-by-status",
+        table=[{"status": k, "documents": v} for k, v in summary.by_status.items()],
+        description=f"{summary.documents} documents from {summary.input_dir}",
+    )
+    lines = ["# Failures and warnings", ""]
+    for r in results:
+        d = r.document
+        if d.status in ("failed", "skipped"):
+            lines.append(f"- **{d.source_path}** — {d.status}: {d.error}")
+    for r in results:
+        for w in r.warnings:
+            lines.append(f"- {r.document.source_path}: `{w.code}` {w.message}")
+    if len(lines) == 2:
+        lines.append("None.")
+    create_markdown_artifact(key="run-problems", markdown="\n".join(lines[:2000]))
+
+
+def extract_folder_with_workers(workers: int) -> Any:
+    """The flow with a task runner sized for ``workers`` concurrent documents."""
+    return extract_folder.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))

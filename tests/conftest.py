@@ -17,6 +17,7 @@ GOLD = Path(__file__).parent / "gold"
 _PREFECT_HOME = tempfile.mkdtemp(prefix="plan-extract-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["PLAN_EXTRACT_CACHE_DIR"] = tempfile.mkdtemp(prefix="plan-extract-cache-")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 

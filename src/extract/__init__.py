@@ -3,6 +3,8 @@
 >>> from extract import extract_file, read_document, Settings
 """
 
+__version__ = "0.1.0"
+
 from .errors import ExtractError
 from .pipeline import extract_file
 from .readers import read as read_document

@@ -51,6 +51,9 @@ def run(
     out: Path = typer.Option(Path("outputs"), "--out", "-o", help="Where the datasets go."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's own logs."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    full: bool = typer.Option(False, "--full", help="Re-extract every file, ignoring cached results."),
+    workers: int = typer.Option(0, "--workers", "-w", help="Documents extracted at once (default: CPU count, at most 4)."),
+    cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse results of unchanged files."),
 ) -> None:
     """Run one Prefect flow over INPUT_DIR and write the datasets to --out.
 
@@ -63,7 +66,10 @@ def run(
     from .runner import run_folder
 
     try:
-        summary = run_folder(input_dir, out, verbose=verbose, progress=progress)
+        options: dict = {"full": full, "cache": cache}
+        if workers:
+            options["workers"] = workers
+        summary = run_folder(input_dir, out, verbose=verbose, progress=progress, settings=options)
     except ConfigError as exc:
         _fail(exc)
     except UsageError as exc:

@@ -161,6 +161,31 @@ def extract_file(path: Path, root: Path, settings: Settings | None = None, confi
     return ExtractedDocument(document=record, actions=actions, recommendations=recs, owners=owners, warnings=warnings)
 
 
+def failed_record(path: Path, root: Path, reason: str, *, seconds: float | None = None) -> ExtractedDocument:
+    """A ``failed`` row for a file whose extraction could not finish (timeout, crash)."""
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    try:
+        doc_id = file_digest(path)
+    except OSError:
+        doc_id = hashlib.sha256(rel.encode()).hexdigest()[:16]
+    record = DocumentRecord(document_id=doc_id, file_name=path.name, source_path=rel, format=_guess_format(path),
+                            status="failed", error=reason, seconds=round(seconds, 4) if seconds is not None else None)
+    return ExtractedDocument(document=record)
+
+
+def warm_up(settings: Settings | None = None) -> None:
+    """Load configuration, the reader modules and the spaCy pipeline once, before forking
+    workers, so each child inherits them instead of building its own."""
+    from .normalise.dates import find_dates
+    from .normalise.owners import owner_kind
+
+    settings = Settings.resolve(settings)
+    config = load_config(settings.config_dir)
+    readers.readers()
+    owner_kind("Warm Up", config)
+    find_dates("1 April 2004")
+
+
 def _guess_format(path: Path) -> str:
     suffix = path.suffix.lower().lstrip(".")
     if suffix in ("md", "txt", "html", "htm", "markdown", "text"):

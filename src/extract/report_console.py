@@ -17,3 +17,6 @@ def print_summary(summary: RunSummary) -> None:
     table.add_row(str(b.get("ok", 0)), str(b.get("partial", 0)), str(b.get("failed", 0)), str(b.get("skipped", 0)),
                   str(summary.actions), str(summary.recommendations), str(summary.warnings))
     console.print(table)
+    if summary.from_cache:
+        console.print(f"{summary.from_cache} of {summary.documents} documents unchanged since the last run "
+                      "(results reused; --full re-extracts them)")

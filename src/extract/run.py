@@ -21,6 +21,7 @@ class RunSummary(BaseModel):
     recommendations: int
     warnings: int
     rows: dict[str, int]
+    from_cache: int = 0
 
 
 def skipped_record(item: Found, root: Path) -> DocumentRecord:

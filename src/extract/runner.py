@@ -6,12 +6,15 @@ import contextlib
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from .run import RunSummary
+from .settings import Settings
 from .writers import run_lock
 
 
-def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progress: bool = True) -> RunSummary:
+def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progress: bool = True,
+               settings: dict[str, Any] | None = None) -> RunSummary:
     """One flow run over ``input_dir`` writing to ``out_dir``; what ``plan-extract run`` does."""
     from .cli import quiet_prefect
 
@@ -41,7 +44,8 @@ def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progres
         ef.progress_hook = hook
         try:
             with _quiet_shutdown(verbose):
-                return ef.extract_folder(input_dir.resolve(), out_dir.resolve(), {})
+                workers = Settings.resolve(settings).workers
+                return ef.extract_folder_with_workers(workers)(input_dir.resolve(), out_dir.resolve(), settings or {})
         finally:
             ef.progress_hook = None
 

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 DEFAULT_TIMEOUT_S = 180.0
 DEFAULT_MAX_FILE_MB = 200.0
 DEFAULT_MAX_PAGES = 2000
+DEFAULT_MAX_MEMORY_MB = 3072.0
+DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
 DEFAULT_MIN_ACTIONS = 2
 DEFAULT_REC_MERGE_SIMILARITY = 90.0
 DEFAULT_OWNER_SLIP_SIMILARITY = 85.0
@@ -30,6 +32,12 @@ class Settings(BaseModel):
     timeout_s: float = Field(default_factory=lambda: _env("TIMEOUT_S", DEFAULT_TIMEOUT_S), gt=0)
     max_file_mb: float = Field(default_factory=lambda: _env("MAX_FILE_MB", DEFAULT_MAX_FILE_MB), gt=0)
     max_pages: int = Field(default_factory=lambda: _env("MAX_PAGES", DEFAULT_MAX_PAGES), gt=0)
+    max_memory_mb: float = Field(default_factory=lambda: _env("MAX_MEMORY_MB", DEFAULT_MAX_MEMORY_MB), ge=0)
+    isolate: bool = Field(default_factory=lambda: _env("ISOLATE", "1") not in ("0", "false", "no"))
+    workers: int = Field(default_factory=lambda: _env("WORKERS", DEFAULT_WORKERS), ge=1, le=64)
+    cache: bool = Field(default_factory=lambda: _env("CACHE", "1") not in ("0", "false", "no"))
+    cache_dir: Path | None = Field(default_factory=lambda: _env("CACHE_DIR", None) and Path(_env("CACHE_DIR", "")))
+    full: bool = False  # re-extract every file, ignoring cached results
     min_actions: int = Field(default=DEFAULT_MIN_ACTIONS, ge=1)
     rec_merge_similarity: float = Field(default=DEFAULT_REC_MERGE_SIMILARITY, ge=50, le=100)
     owner_slip_similarity: float = Field(default=DEFAULT_OWNER_SLIP_SIMILARITY, ge=50, le=100)
