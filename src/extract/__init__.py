@@ -1,14 +1,30 @@
 """plan-extract: actions, owners, dates and inspection codes from plan documents.
 
 >>> from extract import extract_file, read_document, Settings
+
+Names are imported on first use, so ``import extract.records`` stays cheap (no spaCy, no
+pdfplumber) for tools that only read or write results.
 """
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
 
-from .errors import ExtractError
-from .pipeline import extract_file
-from .readers import read as read_document
-from .records import ExtractedDocument
-from .settings import Settings
+_EXPORTS = {
+    "extract_file": ("extract.pipeline", "extract_file"),
+    "read_document": ("extract.readers", "read"),
+    "ExtractedDocument": ("extract.records", "ExtractedDocument"),
+    "Settings": ("extract.settings", "Settings"),
+    "ExtractError": ("extract.errors", "ExtractError"),
+}
+__all__ = list(_EXPORTS)
 
-__all__ = ["extract_file", "read_document", "ExtractedDocument", "Settings", "ExtractError"]
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        module, attr = _EXPORTS[name]
+        return getattr(import_module(module), attr)
+    raise AttributeError(f"module 'extract' has no attribute {name!r}")

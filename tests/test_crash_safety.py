@@ -1,0 +1,125 @@
+"""No data loss: a run killed with SIGKILL at any point leaves exactly the previous datasets or
+exactly the new ones, readable, never a mixture; the next run completes; a second concurrent
+run is refused; a stale lock from a killed run does not block."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from extract.errors import UsageError
+from extract.pipeline import extract_file
+from extract.records import ExtractedDocument
+from extract.settings import Settings
+from extract.writers import run_lock, write_datasets
+
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+KILLS = 20
+
+def _writer(gen: Path, out: Path, ready: Connection) -> None:
+    docs = [ExtractedDocument.model_validate(d) for d in json.loads(gen.read_text())]
+    ready.send("ready")
+    with run_lock(out):
+        write_datasets(docs, out)
+
+
+def _fingerprint(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _generation(tmp: Path, name: str, copies: int) -> Path:
+    """A set of results to write: ``copies`` documents, distinct ids, per generation."""
+    base = extract_file(SAMPLES / "cfs-directorate-plan-2003.md", SAMPLES, Settings())
+    docs = []
+    for i in range(copies):
+        d = base.model_copy(deep=True)
+        d.document.document_id = hashlib.sha256(f"{name}{i}".encode()).hexdigest()[:16]
+        d.document.source_path = f"{name}/{i}.md"
+        docs.append(json.loads(d.model_dump_json()))
+    path = tmp / f"{name}.json"
+    path.write_text(json.dumps(docs))
+    return path
+
+
+def _write(gen: Path, out: Path, kill_after: float | None = None) -> bool:
+    """Run a writer process (forked: it inherits the imports, so it starts in milliseconds);
+    kill it with SIGKILL ``kill_after`` seconds after it is ready. True if it finished."""
+    ctx = mp.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_writer, args=(gen, out, send))
+    proc.start()
+    assert receive.recv() == "ready"
+    if kill_after is not None:
+        time.sleep(kill_after)
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.join(timeout=120)
+    return proc.exitcode == 0
+
+
+def test_sigkill_at_random_points_never_mixes_datasets(tmp_path: Path) -> None:
+    gens = {"a": _generation(tmp_path, "a", 8), "b": _generation(tmp_path, "b", 12)}
+    refs = {}
+    for name, gen in gens.items():
+        ref = tmp_path / f"ref-{name}"
+        started = time.perf_counter()
+        assert _write(gen, ref)
+        refs[name] = _fingerprint(ref)
+    duration = time.perf_counter() - started
+    out = tmp_path / "out"
+    assert _write(gens["a"], out)
+    current = "a"
+    rng = random.Random(20261125)
+    finished_during_kill = 0
+    for _ in range(KILLS):
+        target = "b" if current == "a" else "a"
+        completed = _write(gens[target], out, kill_after=rng.uniform(0, duration * 1.1))
+        now = _fingerprint(out)
+        assert now in (refs["a"], refs["b"]), "datasets on disk are a mixture of two runs"
+        for name in ("documents", "actions", "milestones"):
+            pq.read_table(out / f"{name}.parquet")  # readable
+        if now == refs[target]:
+            finished_during_kill += completed or 1
+        # The next run completes, whatever the killed one left beside the folder.
+        assert _write(gens[target], out)
+        assert _fingerprint(out) == refs[target]
+        current = target
+    leftovers = [p.name for p in tmp_path.iterdir() if ".staging-" in p.name or ".old-" in p.name]
+    assert leftovers == []
+
+
+def test_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with run_lock(out):
+        with pytest.raises(UsageError, match="another plan-extract run is writing to"):
+            with run_lock(out):
+                pass
+
+
+def test_stale_lock_of_a_killed_run_does_not_block(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys,time; from pathlib import Path; from extract.writers import run_lock\n"
+         "with run_lock(Path(sys.argv[1])):\n print('held', flush=True); time.sleep(60)", str(out)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    with pytest.raises(UsageError):
+        with run_lock(out):
+            pass
+    holder.kill()
+    holder.wait()
+    with run_lock(out):  # the kernel dropped the killed holder's lock
+        pass
