@@ -80,6 +80,30 @@ def run(
 
 
 @app.command()
+def export(
+    out_dir: Path = typer.Argument(Path("outputs"), help="The --out folder of a run."),
+    to: str = typer.Option(..., "--to", help="xlsx or duckdb"),
+    dest: Path = typer.Option(None, "--dest", help="File to write (default: beside the folder, OUT_DIR.<ext>)."),
+    views: bool = typer.Option(False, "--views", help="duckdb: views over the Parquet files instead of copies."),
+) -> None:
+    """Export the datasets for other tools: an Excel workbook or a DuckDB database.
+
+    Example: plan-extract export outputs --to xlsx
+    """
+    from .export import to_duckdb, to_xlsx
+
+    if to not in ("xlsx", "duckdb"):
+        _fail(UsageError(f"unknown export format {to!r}: use --to xlsx or --to duckdb"))
+    # Beside the folder, not inside it: the next run swaps the whole folder out.
+    target = dest or out_dir.parent / f"{out_dir.name}.{to}"
+    try:
+        written = to_xlsx(out_dir, target) if to == "xlsx" else to_duckdb(out_dir, target, views=views)
+    except UsageError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {written}")
+
+
+@app.command()
 def schema(out: Path = typer.Option(Path("schemas/document.schema.json"), "--out", "-o")) -> None:
     """Write the JSON Schema of the per-document JSON output.
 
