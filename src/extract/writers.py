@@ -119,6 +119,7 @@ def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
 
 def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[str, pa.Table] | None = None) -> dict[str, int]:
     """Write every dataset into ``folder`` (which must be new). Returns row counts."""
+    docs = list(docs)
     folder.mkdir(parents=True)
     (folder / "json").mkdir()
     collected: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
@@ -132,6 +133,9 @@ def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[st
         counts[name] = len(rows)
     for name, table in (extra or {}).items():
         pq.write_table(table, folder / f"{name}.parquet")
+    from .report import render_report
+
+    (folder / "report.html").write_text(render_report(list(docs)), encoding="utf-8")
     return counts
 
 

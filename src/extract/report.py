@@ -1,0 +1,221 @@
+"""``report.html``: one self-contained page to check a run against its sources.
+
+Documents by status with their reasons and warnings; for each document its actions and
+recommendations with owners, dates, codes and status, and for every value where it came from
+(page, table, row, cell) and the text printed there. The tables are rendered as HTML (readable
+without JavaScript); a small inline script adds sorting (click a header) and filtering (the
+search box, the status menu, or ``#q=word`` in the address). No server, no external files.
+Every text from a document is escaped: a hostile document cannot inject markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from html import escape
+
+from .model import Provenance
+from .records import ExtractedDocument, Source
+
+STATUS_ORDER = ("failed", "partial", "skipped", "ok")
+
+
+def _where(prov: Iterable[Provenance]) -> str:
+    parts = []
+    for p in prov:
+        bits = []
+        if p.page is not None:
+            bits.append(f"page {p.page}")
+        if p.table is not None:
+            bits.append(f"table {p.table}")
+        if p.row is not None:
+            bits.append(f"row {p.row}")
+        if p.col is not None:
+            bits.append(f"col {p.col}")
+        if p.line is not None:
+            bits.append(f"line {p.line}")
+        if bits:
+            parts.append(" · ".join(bits))
+    return "; ".join(dict.fromkeys(parts))
+
+
+def _summary_where(prov: Iterable[Provenance]) -> str:
+    """A row's position in brief: ``page 3–4 · table 6 · rows 4–5``."""
+    prov = list(prov)
+
+    def span(values: list[int], one: str, many: str) -> str | None:
+        vals = sorted(set(values))
+        if not vals:
+            return None
+        return f"{one} {vals[0]}" if len(vals) == 1 else f"{many} {vals[0]}–{vals[-1]}"
+
+    bits = [
+        span([p.page for p in prov if p.page is not None], "page", "pages"),
+        span([p.table for p in prov if p.table is not None], "table", "tables"),
+        span([p.row for p in prov if p.row is not None], "row", "rows"),
+        span([p.line for p in prov if p.line is not None], "line", "lines"),
+    ]
+    return " · ".join(b for b in bits if b)
+
+
+def _sources(sources: list[Source]) -> str:
+    """Each field's source text and position, as a list under the row."""
+    items = []
+    for s in sources:
+        items.append(
+            f"<li><b>{escape(s.field)}</b> <span class=where>{escape(_where(s.prov))}</span>"
+            f"<q>{escape(s.text[:600])}</q></li>"
+        )
+    if not items:
+        return ""
+    return f"<details><summary>source</summary><ul class=src>{''.join(items)}</ul></details>"
+
+
+def _list(values: Iterable[str]) -> str:
+    return "<br>".join(escape(v) for v in values)
+
+
+def _table(cls: str, headers: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table class='sortable {cls}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _documents(results: list[ExtractedDocument]) -> str:
+    rows = []
+    for r in sorted(results, key=lambda r: (STATUS_ORDER.index(r.document.status), r.document.source_path)):
+        d = r.document
+        rows.append([
+            f"<a href='#doc-{escape(d.document_id)}'>{escape(d.source_path)}</a>", escape(d.format),
+            escape(d.doc_type), f"<span class='st st-{escape(d.status)}'>{escape(d.status)}</span>",
+            escape(str(d.pages or "")), str(len(r.actions)), str(len(r.recommendations)), str(len(r.warnings)),
+            escape(d.error or ""),
+        ])
+    return _table("docs", ["file", "format", "type", "status", "pages", "actions", "recs", "warnings", "reason"], rows)
+
+
+def _warnings(results: list[ExtractedDocument]) -> str:
+    rows = []
+    for r in results:
+        for w in r.warnings:
+            rows.append([escape(r.document.source_path), escape(w.code), escape(w.message), escape(_where([w.prov] if w.prov else []))])
+    if not rows:
+        return "<p>No warnings.</p>"
+    return _table("warns", ["file", "code", "warning", "where"], rows)
+
+
+def _dates(milestones: list) -> str:
+    out = []
+    for m in milestones:
+        due = m.date_end.isoformat() if m.date_end else m.precision
+        out.append(f"{escape(m.date_raw)} → {escape(due)}")
+    return "<br>".join(out)
+
+
+def _document_section(r: ExtractedDocument) -> str:
+    d = r.document
+    head = (f"<section class=doc id='doc-{escape(d.document_id)}'><h2>{escape(d.source_path)}</h2>"
+            f"<p class=meta>{escape(d.title or '(no title)')} · {escape(d.doc_type)} · "
+            f"<span class='st st-{escape(d.status)}'>{escape(d.status)}</span>"
+            + (f" · {escape(d.error)}" if d.error else "") + "</p>")
+    parts = [head]
+    if r.actions:
+        rows = []
+        for a in r.actions:
+            rows.append([
+                escape(a.action_ref), escape(" ".join(filter(None, [a.theme_ref, a.theme]))), escape(a.title),
+                _list(a.steps), _list(a.owners), _dates(a.milestones), _list(a.codes), escape(a.status or ""),
+                escape(_summary_where(p for s in a.sources for p in s.prov)) + _sources(a.sources),
+            ])
+        parts.append(f"<h3>Actions ({len(r.actions)})</h3>")
+        parts.append(_table("actions", ["ref", "theme", "title", "steps", "owners", "dates", "codes", "status", "where"], rows))
+    if r.recommendations:
+        rows = []
+        for rec in r.recommendations:
+            rows.append([
+                escape(rec.rec_id), escape(rec.text), _list(rec.codes), _list(rec.sections), _list(rec.outcomes),
+                escape(rec.status or ""), escape(_summary_where(p for s in rec.sources for p in s.prov)) + _sources(rec.sources),
+            ])
+        parts.append(f"<h3>Recommendations ({len(r.recommendations)})</h3>")
+        parts.append(_table("recs", ["id", "recommendation", "codes", "sections", "outcomes", "status", "where"], rows))
+    if not r.actions and not r.recommendations:
+        parts.append("<p>Nothing extracted.</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+_STYLE = """
+body{font:14px/1.4 system-ui,sans-serif;margin:1.5em;color:#222}
+table{border-collapse:collapse;margin:.5em 0 1.5em;width:100%}
+th,td{border:1px solid #ccc;padding:4px 6px;vertical-align:top;text-align:left}
+th{background:#f0f0f0;cursor:pointer;position:sticky;top:0}
+th.asc::after{content:" ▲"}th.desc::after{content:" ▼"}
+.st{padding:0 .4em;border-radius:3px}.st-ok{background:#d4edda}.st-partial{background:#fff3cd}
+.st-failed{background:#f8d7da}.st-skipped{background:#e2e3e5}
+.where{color:#666;font-size:12px}q{display:block;color:#333;font-style:italic}
+ul.src{margin:.2em 0;padding-left:1.2em;font-size:12px}
+#bar{position:sticky;top:0;background:#fff;padding:.5em 0;border-bottom:1px solid #ddd;z-index:2}
+#count{color:#666;margin-left:1em}
+"""
+
+_SCRIPT = """
+(function(){
+  const q=document.getElementById('q'), st=document.getElementById('status'), count=document.getElementById('count');
+  function apply(){
+    const words=q.value.toLowerCase().split(/\\s+/).filter(Boolean), want=st.value;
+    let shown=0;
+    document.querySelectorAll('table.sortable tbody tr').forEach(tr=>{
+      const text=tr.textContent.toLowerCase();
+      const sec=tr.closest('section.doc');
+      const status=(sec?sec.querySelector('.meta .st'):tr.querySelector('.st'));
+      const okStatus=!want||(status&&status.textContent===want);
+      const ok=okStatus&&words.every(w=>text.includes(w));
+      tr.hidden=!ok; if(ok) shown++;
+    });
+    document.querySelectorAll('section.doc').forEach(sec=>{
+      const rows=sec.querySelectorAll('tbody tr'); const any=[...rows].some(r=>!r.hidden);
+      sec.hidden=rows.length>0&&!any&&(words.length>0||want!=='');
+    });
+    count.textContent=shown+' rows shown';
+  }
+  document.querySelectorAll('table.sortable th').forEach((th,i)=>th.addEventListener('click',()=>{
+    const table=th.closest('table'), body=table.tBodies[0], asc=!th.classList.contains('asc');
+    table.querySelectorAll('th').forEach(h=>h.classList.remove('asc','desc')); th.classList.add(asc?'asc':'desc');
+    const key=r=>r.cells[i].textContent.trim();
+    const num=s=>/^[\\d.]+$/.test(s)?s.split('.').map(Number):null;
+    [...body.rows].sort((a,b)=>{const x=key(a),y=key(b),nx=num(x),ny=num(y);let c;
+      if(nx&&ny){c=0;for(let k=0;k<Math.max(nx.length,ny.length)&&!c;k++)c=(nx[k]||0)-(ny[k]||0);}
+      else c=x.localeCompare(y);return asc?c:-c;}).forEach(r=>body.appendChild(r));
+  }));
+  q.addEventListener('input',apply); st.addEventListener('change',apply);
+  const m=location.hash.match(/q=([^&]*)/); if(m) q.value=decodeURIComponent(m[1]);
+  const s=location.hash.match(/status=([a-z]+)/); if(s) st.value=s[1];
+  apply();
+})();
+"""
+
+
+def render_report(results: list[ExtractedDocument], *, generated: dt.datetime | None = None) -> str:
+    generated = generated or dt.datetime.now(dt.timezone.utc)
+    by_status = Counter(r.document.status for r in results)
+    summary = " · ".join(f"{by_status.get(s, 0)} {s}" for s in ("ok", "partial", "failed", "skipped"))
+    n_actions = sum(len(r.actions) for r in results)
+    n_recs = sum(len(r.recommendations) for r in results)
+    ordered = sorted(results, key=lambda r: r.document.source_path)
+    return "".join([
+        "<!doctype html><html lang=en><head><meta charset=utf-8>",
+        "<meta name=viewport content='width=device-width,initial-scale=1'>",
+        "<title>plan-extract review</title><style>", _STYLE, "</style></head><body>",
+        "<h1>plan-extract review</h1>",
+        f"<p id=summary>{len(results)} documents: {summary} · {n_actions} actions · {n_recs} recommendations · "
+        f"generated {escape(generated.strftime('%Y-%m-%d %H:%M UTC'))}</p>",
+        "<div id=bar><input id=q type=search placeholder='filter: words in any row' size=40> ",
+        "<select id=status><option value=''>any status</option>",
+        "".join(f"<option>{s}</option>" for s in ("ok", "partial", "failed", "skipped")),
+        "</select><span id=count></span></div>",
+        "<h2>Documents</h2>", _documents(results),
+        "<h2>Warnings</h2>", _warnings(results),
+        "".join(_document_section(r) for r in ordered),
+        "<script>", _SCRIPT, "</script></body></html>",
+    ])
