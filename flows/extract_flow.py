@@ -28,7 +28,7 @@ from extract.pipeline import extract_file, warm_up
 from extract.records import ExtractedDocument
 from extract.run import RunSummary, skipped_record, summarise
 from extract.settings import Settings
-from extract.writers import write_datasets
+from extract.writers import run_lock, write_datasets
 
 # The CLI sets this to move its progress bar; it is not part of the flow's parameters.
 progress_hook: Callable[[ExtractedDocument], None] | None = None
@@ -61,10 +61,19 @@ def write_datasets_task(results: list[ExtractedDocument], out_dir: Path, extra: 
 
 @flow(name="plan-extract", log_prints=False, validate_parameters=False)
 def extract_folder(input_dir: Path, out_dir: Path, settings: dict[str, Any] | None = None) -> RunSummary:
-    """Extract every file under ``input_dir`` and write the datasets to ``out_dir``."""
+    """Extract every file under ``input_dir`` and write the datasets to ``out_dir``.
+
+    The output folder is locked for the whole run: a second run on it (a deployment run while a
+    watch is running, say) is refused with a clear message instead of interleaving.
+    """
+    input_dir, out_dir = Path(input_dir), Path(out_dir)
+    with run_lock(out_dir):
+        return _extract_folder(input_dir, out_dir, settings or {})
+
+
+def _extract_folder(input_dir: Path, out_dir: Path, settings: dict[str, Any]) -> RunSummary:
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
-    settings = settings or {}
     s = Settings.resolve(settings)
     warm_up(s)
     version = extractor_version(s.config_dir)

@@ -80,6 +80,76 @@ def run(
 
 
 @app.command()
+def watch(
+    input_dir: Path = typer.Argument(..., help="Folder to watch (recursively)."),
+    out: Path = typer.Option(Path("outputs"), "--out", "-o", help="Where the datasets go."),
+    settle: float = typer.Option(2.0, "--settle", help="Seconds a file must stop changing before it is read."),
+    workers: int = typer.Option(0, "--workers", "-w", help="Documents extracted at once."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show Prefect's own logs."),
+) -> None:
+    """Sweep INPUT_DIR once, then run again whenever files are added, changed, moved or deleted.
+
+    Unchanged files come from the results cache, so each run redoes only what changed.
+    Example: plan-extract watch inbox --out outputs
+    """
+    try:
+        check_folders(input_dir, out)
+    except ExtractError as exc:
+        _fail(exc)
+    from .report_console import print_summary
+    from .runner import run_folder
+    from .watch import watch as watch_folder
+
+    options: dict = {"workers": workers} if workers else {}
+
+    def once() -> None:
+        print_summary(run_folder(input_dir, out, verbose=verbose, progress=False, settings=options))
+
+    def report(exc: BaseException) -> None:
+        typer.secho(f"plan-extract: run failed, still watching: {exc}", err=True, fg=typer.colors.RED)
+
+    typer.echo(f"watching {input_dir} → {out} (Ctrl-C to stop)")
+    try:
+        watch_folder(input_dir, out, once, settle_s=settle, on_error=report)
+    except KeyboardInterrupt:
+        typer.echo("stopped watching")
+
+
+@app.command()
+def serve(
+    input_dir: Path = typer.Argument(..., help="Folder of plan documents."),
+    out: Path = typer.Option(Path("outputs"), "--out", "-o", help="Where the datasets go."),
+    cron: str = typer.Option("0 2 * * *", "--cron", help="When to run (cron, server time zone)."),
+    name: str = typer.Option("overnight", "--name", help="Deployment name."),
+    timezone: str = typer.Option("Europe/London", "--timezone", help="Time zone of the cron schedule."),
+) -> None:
+    """Serve the flow as a Prefect deployment on a cron schedule (needs a Prefect server:
+    `make server`, then PREFECT_API_URL=http://127.0.0.1:4200/api).
+
+    Example: plan-extract serve --cron "0 2 * * *" inbox --out outputs
+    """
+    try:
+        check_folders(input_dir, out)
+    except ExtractError as exc:
+        _fail(exc)
+    if not os.environ.get("PREFECT_API_URL"):
+        _fail(UsageError("serve needs a running Prefect server: start one with `make server` and set "
+                         "PREFECT_API_URL=http://127.0.0.1:4200/api"))
+    quiet_prefect(False)
+    from prefect.schedules import Cron
+
+    from flows.extract_flow import extract_folder
+
+    typer.echo(f"serving plan-extract/{name} on '{cron}' ({timezone}): {input_dir} → {out}")
+    extract_folder.serve(
+        name=name,
+        schedules=[Cron(cron, timezone=timezone)],
+        parameters={"input_dir": str(input_dir.resolve()), "out_dir": str(out.resolve()), "settings": {}},
+        print_starting_message=False,
+    )
+
+
+@app.command()
 def export(
     out_dir: Path = typer.Argument(Path("outputs"), help="The --out folder of a run."),
     to: str = typer.Option(..., "--to", help="xlsx or duckdb"),

@@ -10,7 +10,6 @@ from typing import Any
 
 from .run import RunSummary
 from .settings import Settings
-from .writers import run_lock
 
 
 def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progress: bool = True,
@@ -35,7 +34,7 @@ def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progres
     show = progress and sys.stderr.isatty()
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    TextColumn("{task.fields[name]}"), transient=True, disable=not show)
-    with run_lock(out_dir), bar:
+    with bar:
         tid = bar.add_task("extracting", total=total, name="starting Prefect…")
 
         def hook(result) -> None:  # type: ignore[no-untyped-def]
