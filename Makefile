@@ -7,7 +7,7 @@ STAMP := $(VENV)/.synced
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test schema bench clean
+.PHONY: setup run test schema bench server clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,10 @@ test: setup
 
 schema: setup
 	$(BIN)/plan-extract schema --out schemas/document.schema.json
+
+# A long-running Prefect server for deployments (serve, prefect.yaml) and the UI on http://127.0.0.1:4200
+server: setup
+	$(BIN)/prefect server start --host 127.0.0.1 --port 4200
 
 clean:
 	rm -rf outputs .pytest_cache
