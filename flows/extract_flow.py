@@ -127,6 +127,15 @@ def _artifacts(results: list[ExtractedDocument], summary: RunSummary) -> None:
     create_markdown_artifact(key="run-problems", markdown="\n".join(lines[:2000]))
 
 
-def extract_folder_with_workers(workers: int) -> Any:
-    """The flow with a task runner sized for ``workers`` concurrent documents."""
+def extract_folder_with_workers(workers: int, runner: str = "local", address: str | None = None) -> Any:
+    """The flow with its task runner: ``local`` runs ``workers`` documents at once on this machine
+    (each in its own child process); ``dask`` sends the document tasks to a Dask cluster at
+    ``address``, or to a local cluster of ``workers`` processes when no address is given."""
+    if runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        task_runner = (DaskTaskRunner(address=address) if address else
+                       DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
+                                                      "dashboard_address": None}))
+        return extract_folder.with_options(task_runner=task_runner)
     return extract_folder.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))

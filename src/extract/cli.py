@@ -54,6 +54,8 @@ def run(
     full: bool = typer.Option(False, "--full", help="Re-extract every file, ignoring cached results."),
     workers: int = typer.Option(0, "--workers", "-w", help="Documents extracted at once (default: CPU count, at most 4)."),
     cache: bool = typer.Option(True, "--cache/--no-cache", help="Reuse results of unchanged files."),
+    runner: str = typer.Option("local", "--runner", help="local (this machine) or dask (a Dask cluster)."),
+    address: str = typer.Option(None, "--address", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786."),
 ) -> None:
     """Run one Prefect flow over INPUT_DIR and write the datasets to --out.
 
@@ -69,7 +71,10 @@ def run(
         options: dict = {"full": full, "cache": cache}
         if workers:
             options["workers"] = workers
-        summary = run_folder(input_dir, out, verbose=verbose, progress=progress, settings=options)
+        if runner not in ("local", "dask"):
+            raise UsageError(f"unknown runner {runner!r}: use --runner local or --runner dask")
+        summary = run_folder(input_dir, out, verbose=verbose, progress=progress, settings=options,
+                             runner=runner, address=address)
     except ConfigError as exc:
         _fail(exc)
     except UsageError as exc:

@@ -1,7 +1,7 @@
 """Extract one file in a child process, so a hang, a memory blow-up or a crash in a parser costs
 that file alone: it becomes a ``failed`` row with a reason, and the run goes on.
 
-The child is forked from a warmed-up parent (configuration, spaCy pipeline and patterns already
+The child is forked (``os.fork``) from a warmed-up parent (configuration, spaCy pipeline and patterns already
 loaded), so isolation costs milliseconds, not a fresh interpreter. Its address space is capped
 with ``RLIMIT_AS``; its result comes back as JSON over a pipe.
 """
@@ -9,12 +9,11 @@ with ``RLIMIT_AS``; its result comes back as JSON over a pipe.
 from __future__ import annotations
 
 import faulthandler
-import multiprocessing as mp
 import os
 import resource
+import select
 import signal
 import time
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .errors import ConfigError
@@ -23,9 +22,10 @@ from .records import ExtractedDocument
 from .settings import Settings
 
 
-def _child(conn: Connection, path: Path, root: Path, settings: Settings) -> None:
+def _child(write_fd: int, path: Path, root: Path, settings: Settings) -> None:
     # A crash is reported as this document's failure; a traceback dump on the terminal is noise.
     faulthandler.disable()
+    code = 0
     try:
         if settings.max_memory_mb:
             _cap_memory(settings.max_memory_mb)
@@ -36,11 +36,13 @@ def _child(conn: Connection, path: Path, root: Path, settings: Settings) -> None
             payload = b"M"
         except ConfigError as exc:
             payload = b"C" + str(exc).encode()
-        conn.send_bytes(payload)
+        with os.fdopen(write_fd, "wb") as fh:
+            fh.write(payload)
+    except BaseException:  # noqa: BLE001 - whatever happens, the parent sees a crash, never a hang
+        code = 70
     finally:
-        conn.close()
         # Leave without running the parent's atexit hooks or flushing its inherited buffers.
-        os._exit(0)
+        os._exit(code)
 
 
 def _cap_memory(limit_mb: float) -> None:
@@ -51,34 +53,49 @@ def _cap_memory(limit_mb: float) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
+def _read_until(fd: int, deadline: float) -> bytes | None:
+    """Everything the child writes, or None when the deadline passes first."""
+    chunks: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        ready, _, _ = select.select([fd], [], [], left)
+        if not ready:
+            return None
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
 def extract_isolated(path: Path, root: Path, settings: Settings) -> ExtractedDocument:
-    """``extract_file`` in a forked child with a time limit and a memory cap."""
-    ctx = mp.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
+    """``extract_file`` in a forked child with a time limit and a memory cap.
+
+    ``os.fork`` rather than ``multiprocessing``: it works inside daemonic workers (Dask,
+    process pools), which multiprocessing refuses to let have children.
+    """
     started = time.perf_counter()
-    proc = ctx.Process(target=_child, args=(send, path, root, settings), daemon=True)
-    proc.start()
-    send.close()
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(read_fd)
+        _child(write_fd, path, root, settings)
+    os.close(write_fd)
     try:
-        if receive.poll(settings.timeout_s):
-            try:
-                payload = receive.recv_bytes()
-            except EOFError:
-                payload = b""
-        else:
-            proc.kill()
-            return failed_record(
-                path, root,
-                f"timed out after {settings.timeout_s:.0f} s: the file is too large or complex to read in time; "
-                "split it, or raise PLAN_EXTRACT_TIMEOUT_S",
-                seconds=time.perf_counter() - started,
-            )
+        payload = _read_until(read_fd, time.monotonic() + settings.timeout_s)
     finally:
-        proc.join(timeout=5)
-        if proc.is_alive():
-            proc.kill()
-            proc.join()
-        receive.close()
+        os.close(read_fd)
+    if payload is None:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        return failed_record(
+            path, root,
+            f"timed out after {settings.timeout_s:.0f} s: the file is too large or complex to read in time; "
+            "split it, or raise PLAN_EXTRACT_TIMEOUT_S",
+            seconds=time.perf_counter() - started,
+        )
+    _, status = os.waitpid(pid, 0)
     if payload.startswith(b"R"):
         return ExtractedDocument.model_validate_json(payload[1:])
     if payload.startswith(b"C"):
@@ -87,7 +104,7 @@ def extract_isolated(path: Path, root: Path, settings: Settings) -> ExtractedDoc
         reason = (f"ran out of memory (limit {settings.max_memory_mb:.0f} MB): the file is too large to read; "
                   "split it, or raise PLAN_EXTRACT_MAX_MEMORY_MB")
     else:
-        reason = f"the reader crashed ({_describe_exit(proc.exitcode)}): please report this file"
+        reason = f"the reader crashed ({_describe_exit(os.waitstatus_to_exitcode(status))}): please report this file"
     return failed_record(path, root, reason, seconds=time.perf_counter() - started)
 
 

@@ -13,7 +13,7 @@ from .settings import Settings
 
 
 def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progress: bool = True,
-               settings: dict[str, Any] | None = None) -> RunSummary:
+               settings: dict[str, Any] | None = None, runner: str = "local", address: str | None = None) -> RunSummary:
     """One flow run over ``input_dir`` writing to ``out_dir``; what ``plan-extract run`` does."""
     from .cli import quiet_prefect
 
@@ -44,7 +44,8 @@ def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progres
         try:
             with _quiet_shutdown(verbose):
                 workers = Settings.resolve(settings).workers
-                return ef.extract_folder_with_workers(workers)(input_dir.resolve(), out_dir.resolve(), settings or {})
+                flow = ef.extract_folder_with_workers(workers, runner, address)
+                return flow(input_dir.resolve(), out_dir.resolve(), settings or {})
         finally:
             ef.progress_hook = None
 
@@ -55,6 +56,6 @@ def _quiet_shutdown(verbose: bool):  # type: ignore[no-untyped-def]
     if verbose:
         yield
         return
-    for name in ("prefect", "uvicorn", "httpx", "prefect.server"):
+    for name in ("prefect", "uvicorn", "httpx", "prefect.server", "distributed"):
         logging.getLogger(name).setLevel(logging.ERROR)
     yield
