@@ -41,3 +41,21 @@ def flow_run_md(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp / "out"
     run_folder(sample_folder(tmp, ".md"), out, progress=False)
     return out
+
+
+@pytest.fixture(scope="session")
+def flow_runs(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The real flow over the sample renderings of one format at a time: ``flow_runs(".docx")``."""
+    from extract.runner import run_folder
+
+    done: dict[str, Path] = {}
+
+    def get(suffix: str) -> Path:
+        if suffix not in done:
+            tmp = tmp_path_factory.mktemp(suffix.lstrip("."))
+            out = tmp / "out"
+            run_folder(sample_folder(tmp, suffix), out, progress=False)
+            done[suffix] = out
+        return done[suffix]
+
+    return get

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow.parquet as pq
+import pytest
 
 from extract.records import ExtractedDocument
 
@@ -59,6 +60,16 @@ def test_md_samples_score_at_least_097(flow_run_md: Path) -> None:
     assert set(scores) == {"cfs-directorate-plan-2003.md", "childrens-services-action-matrix.md"}
     for name, value in scores.items():
         assert value >= 0.97, f"{name}: headline {value:.3f}"
+
+
+@pytest.mark.parametrize("suffix", [".docx"])
+def test_other_renderings_score_at_least_097_and_match_md(flow_runs, flow_run_md: Path, suffix: str) -> None:  # type: ignore[no-untyped-def]
+    scores = per_document_headline(flow_runs(suffix))
+    md = per_document_headline(flow_run_md)
+    assert len(scores) == 2
+    for name, value in scores.items():
+        assert value >= 0.97, f"{name}: headline {value:.3f}"
+        assert value >= md[name.rsplit(".", 1)[0] + ".md"] - 1e-9, f"{name} scores below its .md twin"
 
 
 def test_documents_rows(flow_run_md: Path) -> None:

@@ -69,7 +69,7 @@ def _load_builtin() -> None:
     # Imported for their registration side effect; kept lazy so importing the package is cheap.
     from . import text  # noqa: F401
 
-    for optional in ("docx", "pdf"):
+    for optional in ("word", "pdfdoc"):
         try:
             __import__(f"{__name__}.{optional}")
         except ModuleNotFoundError as exc:  # a reader module not written yet
