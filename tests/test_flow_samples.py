@@ -62,7 +62,7 @@ def test_md_samples_score_at_least_097(flow_run_md: Path) -> None:
         assert value >= 0.97, f"{name}: headline {value:.3f}"
 
 
-@pytest.mark.parametrize("suffix", [".docx"])
+@pytest.mark.parametrize("suffix", [".docx", ".pdf"])
 def test_other_renderings_score_at_least_097_and_match_md(flow_runs, flow_run_md: Path, suffix: str) -> None:  # type: ignore[no-untyped-def]
     scores = per_document_headline(flow_runs(suffix))
     md = per_document_headline(flow_run_md)

@@ -1,0 +1,446 @@
+"""PDF reader (pdfplumber): ruled tables stitched across pages, text blocks with heading levels.
+
+Each page is opened once: its words (with font size and name), its ruled tables
+(``find_tables`` with the settings in ``data/pdf_tables.yaml``) and its filled rectangles (cell
+colours). Words inside a table's cells become the cells' paragraphs, one per printed line unless
+the line above filled the cell's width (a wrapped line joins it) and a bullet always starts a new
+one. Words outside tables become headings (larger or bold short lines), list items and
+paragraphs. Running headers and footers (lines repeated in the margins) are dropped.
+
+A table that ends one page and starts the next with the same columns is one table; a header row
+repeated on the new page is dropped and the first row after the break is marked
+``page_break_before`` (the extractor decides whether it continues the row above).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import Damaged, Encrypted, NoTextLayer, ReadFailed, TooLarge
+from ..model import BBox, BlockKind, Cell, Document, Para, Provenance
+from ..textutil import BULLETS, collapse_ws, strip_bullet
+from . import register
+from .sniff import is_pdf
+
+SETTINGS_FILE = Path(__file__).resolve().parents[1] / "data" / "pdf_tables.yaml"
+MAX_PAGES = 2000
+_BULLET_START = re.compile(rf"^[{re.escape(BULLETS)}](?:\s|$)")
+
+
+@lru_cache(maxsize=1)
+def pdf_settings() -> dict[str, Any]:
+    return yaml.safe_load(SETTINGS_FILE.read_text(encoding="utf-8"))
+
+
+def _sniff(head: bytes, name: str) -> bool:
+    return is_pdf(head)
+
+
+# -- page content --------------------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    first_word: float = 0.0  # width of the line's first word: did it fit on the line above?
+
+
+@dataclass
+class PageTable:
+    page: int
+    bbox: tuple[float, float, float, float]
+    col_edges: list[float]
+    rows: list[list[Cell]]
+    header_text: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PageContent:
+    number: int
+    height: float
+    lines: list[Line]  # outside tables
+    tables: list[PageTable]
+
+
+def _lines(words: list[dict[str, Any]], y_tol: float = 2.5) -> list[Line]:
+    """Words grouped into printed lines, left to right."""
+    words = sorted(words, key=lambda w: (round(w["top"]), w["x0"]))
+    lines: list[list[dict[str, Any]]] = []
+    for w in words:
+        if lines and abs(lines[-1][0]["top"] - w["top"]) <= y_tol:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    out = []
+    for ws in lines:
+        ws.sort(key=lambda w: w["x0"])
+        text = ""
+        for i, w in enumerate(ws):
+            gap = w["x0"] - ws[i - 1]["x1"] if i else 0
+            text += (" " if i and gap > 0.5 else "") + w["text"]
+        sizes = [w.get("size", 0) for w in ws]
+        bold = all("bold" in str(w.get("fontname", "")).lower() or "black" in str(w.get("fontname", "")).lower() for w in ws)
+        out.append(Line(text=text, x0=ws[0]["x0"], x1=ws[-1]["x1"], top=min(w["top"] for w in ws),
+                        bottom=max(w["bottom"] for w in ws), size=statistics.median(sizes) if sizes else 0, bold=bold,
+                        first_word=ws[0]["x1"] - ws[0]["x0"]))
+    return out
+
+
+def _inside(w: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
+    cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+
+
+def _hex(colour: Any) -> str | None:
+    """pdfplumber's non_stroking_color (gray, RGB or CMYK floats) as #RRGGBB; white is no fill."""
+    if colour is None:
+        return None
+    if isinstance(colour, (int, float)):
+        colour = (colour,)
+    try:
+        vals = [float(v) for v in colour]
+    except (TypeError, ValueError):
+        return None
+    if len(vals) == 1:
+        r = g = b = vals[0]
+    elif len(vals) == 3:
+        r, g, b = vals
+    elif len(vals) == 4:
+        c, m, y, k = vals
+        r, g, b = (1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)
+    else:
+        return None
+    rgb = tuple(max(0, min(255, round(v * 255))) for v in (r, g, b))
+    if min(rgb) >= 250:
+        return None
+    return "#{:02X}{:02X}{:02X}".format(*rgb)
+
+
+def _fill_for(bbox: tuple[float, float, float, float], rects: list[dict[str, Any]]) -> str | None:
+    """The colour of the smallest filled rectangle covering most of the cell."""
+    x0, top, x1, bottom = bbox
+    area = max(1.0, (x1 - x0) * (bottom - top))
+    best: tuple[float, str] | None = None
+    for r in rects:
+        ix = min(x1, r["x1"]) - max(x0, r["x0"])
+        iy = min(bottom, r["bottom"]) - max(top, r["top"])
+        if ix <= 0 or iy <= 0 or ix * iy < 0.6 * area:
+            continue
+        rect_area = (r["x1"] - r["x0"]) * (r["bottom"] - r["top"])
+        if rect_area > 4 * area:
+            continue  # a page or table background, not this cell's shading
+        colour = _hex(r.get("non_stroking_color"))
+        if colour and (best is None or rect_area < best[0]):
+            best = (rect_area, colour)
+    return best[1] if best else None
+
+
+def _cell_paras(words: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> list[Para]:
+    """A cell's lines as paragraphs: a bullet starts one, a line that filled the width wraps."""
+    paras: list[Para] = []
+    prev: Line | None = None
+    for line in _lines(words):
+        text = collapse_ws(line.text)
+        if not text:
+            continue
+        starts_bullet = bool(_BULLET_START.match(text))
+        clean, bullet = strip_bullet(text)
+        # A line wrapped when its first word would not have fitted at the end of the line above
+        # (the rule word processors apply); a short line above ends its paragraph.
+        pad = max(1.0, min(8.0, line.x0 - bbox[0]))
+        space = prev.size * 0.3 if prev is not None else 0.0
+        wrapped = (prev is not None and not starts_bullet and bool(paras)
+                   and prev.x1 + space + line.first_word > bbox[2] - pad
+                   and line.top - prev.bottom < prev.size * 0.9)
+        if wrapped:
+            last = paras[-1]
+            joiner = "" if last.text.endswith("-") and clean[:1].islower() else " "
+            paras[-1] = last.model_copy(update={"text": (last.text + joiner + clean).strip()})
+        elif clean:
+            paras.append(Para(text=clean, list_item=bullet, bold=line.bold))
+        prev = line
+    return paras
+
+
+def _grid_edges(values: list[float], tol: float = 2.0) -> list[float]:
+    edges: list[float] = []
+    for v in sorted(values):
+        if not edges or v - edges[-1] > tol:
+            edges.append(v)
+    return edges
+
+
+def _edge_index(edges: list[float], v: float, tol: float = 2.0) -> int:
+    for i, e in enumerate(edges):
+        if abs(e - v) <= tol:
+            return i
+    return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
+
+
+def _page_table(table: Any, page_no: int, words: list[dict[str, Any]], rects: list[dict[str, Any]], source: str) -> PageTable | None:
+    cells_bboxes = [c for c in table.cells if c]
+    if not cells_bboxes:
+        return None
+    xs = _grid_edges([c[0] for c in cells_bboxes] + [c[2] for c in cells_bboxes])
+    ys = _grid_edges([c[1] for c in cells_bboxes] + [c[3] for c in cells_bboxes])
+    by_row: dict[int, list[Cell]] = {}
+    for bbox in sorted(cells_bboxes, key=lambda c: (round(c[1]), c[0])):
+        r0, r1 = _edge_index(ys, bbox[1]), _edge_index(ys, bbox[3])
+        c0, c1 = _edge_index(xs, bbox[0]), _edge_index(xs, bbox[2])
+        inside = [w for w in words if _inside(w, bbox)]
+        paras = _cell_paras(inside, bbox)
+        prov = Provenance(file=source, page=page_no, bbox=BBox(x0=bbox[0], top=bbox[1], x1=bbox[2], bottom=bbox[3]))
+        cell = Cell(row=r0, col=c0, row_span=max(1, r1 - r0), col_span=max(1, c1 - c0),
+                    text="\n".join(p.text for p in paras), paras=paras, fill=_fill_for(bbox, rects),
+                    bold=bool(paras) and all(p.bold for p in paras), prov=[prov])
+        by_row.setdefault(r0, []).append(cell)
+    rows = [sorted(by_row[r], key=lambda c: c.col) for r in sorted(by_row)]
+    # Row indices are re-set by Document.add_table; spans are kept relative to the grid rows present.
+    return PageTable(page=page_no, bbox=tuple(table.bbox), col_edges=xs, rows=rows,
+                     header_text=[c.text for c in rows[0]] if rows else [])
+
+
+def _read_page(page: Any, source: str, settings: dict[str, Any]) -> PageContent:
+    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
+    rects = [r for r in page.rects if r.get("fill")]
+    tables = []
+    try:
+        found = page.find_tables(settings["table_settings"])
+    except Exception:  # noqa: BLE001 - a page whose ruling confuses the finder still has text
+        found = []
+    taken: list[tuple[float, float, float, float]] = []
+    for t in found:
+        pt = _page_table(t, page.page_number, words, rects, source)
+        if pt is not None and any(c.text for r in pt.rows for c in r):
+            tables.append(pt)
+            taken.append(pt.bbox)
+    outside = [w for w in words if not any(_inside(w, b) for b in taken)]
+    return PageContent(number=page.page_number, height=float(page.height), lines=_lines(outside), tables=tables)
+
+
+# -- whole document ------------------------------------------------------------------------------
+
+
+def _open_error(exc: Exception) -> Exception:
+    causes = [exc, *exc.args, exc.__cause__, exc.__context__]
+    msg = " ".join(f"{c.__class__.__name__}: {c}" for c in causes if isinstance(c, BaseException))
+    low = msg.lower()
+    if "password" in low or "encrypt" in low:
+        return Encrypted("encrypted PDF: password required; save an unprotected copy and run again")
+    if "eof" in low or "root" in low or "xref" in low or "trailer" in low or "startxref" in low:
+        return Damaged("damaged PDF (truncated or missing its cross-reference table): re-download or re-export it")
+    return Damaged(f"unreadable PDF ({msg[:100]}): re-export it from the source application")
+
+
+@register("pdf", _sniff)
+def read_pdf(path: Path, source_path: str) -> Document:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    settings = pdf_settings()
+    try:
+        pdf = pdfplumber.open(path)
+    except PDFPasswordIncorrect as exc:
+        raise Encrypted("encrypted PDF: password required; save an unprotected copy and run again") from exc
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds for broken files
+        raise _open_error(exc) from exc
+    with pdf:
+        try:
+            n_pages = len(pdf.pages)
+        except Exception as exc:  # noqa: BLE001
+            raise _open_error(exc) from exc
+        if n_pages > MAX_PAGES:
+            raise TooLarge(f"PDF has {n_pages} pages, over the {MAX_PAGES}-page limit: split it")
+        doc = Document(source_path=source_path, format="pdf", pages=n_pages)
+        pages: list[PageContent] = []
+        for page in pdf.pages:
+            try:
+                try:
+                    pages.append(_read_page(page, source_path, settings))
+                except Exception as exc:  # noqa: BLE001
+                    if "does not have attribute 'N'" not in str(exc):
+                        raise
+                    page.close()
+                    with _lenient_icc_colour_spaces():
+                        pages.append(_read_page(page, source_path, settings))
+                    doc.warn("R202", f"page {page.page_number}: an ICC colour space without /N was read as RGB",
+                             Provenance(file=source_path, page=page.page_number))
+            except Exception as exc:  # noqa: BLE001 - one bad page costs that page, with a warning
+                if isinstance(exc, MemoryError):
+                    raise
+                doc.warn("R201", f"page {page.page_number} could not be read ({exc.__class__.__name__}: {str(exc)[:80]})",
+                         Provenance(file=source_path, page=page.page_number))
+            finally:
+                page.close()  # drop the page's parsed objects: memory stays flat over long files
+    if not pages:
+        if doc.warnings:
+            raise ReadFailed(f"no page could be read ({doc.warnings[0].message}): re-export the PDF")
+        raise Damaged("PDF has no pages: re-export it")
+    if not any(p.lines or p.tables for p in pages):
+        raise NoTextLayer("no text layer: scanned pages need OCR (e.g. ocrmypdf) before they can be read")
+    _drop_running_lines(pages, settings)
+    _assemble(doc, pages, settings)
+    return doc
+
+
+@contextmanager
+def _lenient_icc_colour_spaces() -> Iterator[None]:
+    """Read an ICCBased colour space that lacks its required /N as RGB (N=3), as PDF viewers
+    do, instead of failing the page; only while re-reading the page that needed it."""
+    from pdfminer.pdftypes import PDFStream
+
+    original = PDFStream.__getitem__
+
+    def getitem(self: Any, name: str) -> Any:
+        if name == "N" and name not in self.attrs:
+            return 3
+        return original(self, name)
+
+    PDFStream.__getitem__ = getitem  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        PDFStream.__getitem__ = original  # type: ignore[method-assign]
+
+
+def _norm_running(text: str) -> str:
+    return re.sub(r"\d+", "#", collapse_ws(text).lower())
+
+
+def _drop_running_lines(pages: list[PageContent], settings: dict[str, Any]) -> None:
+    """Remove running headers/footers and page numbers from the margins."""
+    share = float(settings.get("margin_share", 0.09))
+    counts: Counter[str] = Counter()
+    for p in pages:
+        seen = {_norm_running(l.text) for l in p.lines if l.top < p.height * share or l.bottom > p.height * (1 - share)}
+        counts.update(seen)
+    need = max(2, int(len(pages) * float(settings.get("repeat_share", 0.5))))
+    for p in pages:
+        keep = []
+        for line in p.lines:
+            in_margin = line.top < p.height * share or line.bottom > p.height * (1 - share)
+            norm = _norm_running(line.text)
+            page_number = re.fullmatch(r"(page\s*)?#(\s*(of|/)\s*#)?", norm) is not None
+            if in_margin and (page_number or (len(pages) >= 3 and counts[norm] >= need)):
+                continue
+            keep.append(line)
+        p.lines = keep
+
+
+def _body_size(pages: list[PageContent]) -> float:
+    sizes: Counter[float] = Counter()
+    for p in pages:
+        for line in p.lines:
+            sizes[round(line.size, 1)] += len(line.text)
+    # Only text outside tables votes: plans often set their tables smaller than the body.
+    return sizes.most_common(1)[0][0] if sizes else 10.0
+
+
+def _assemble(doc: Document, pages: list[PageContent], settings: dict[str, Any]) -> None:
+    body = _body_size(pages)
+    ratio = float(settings.get("heading_size_ratio", 1.12))
+    heading_sizes = sorted({round(l.size, 1) for p in pages for l in p.lines if l.size >= body * ratio}, reverse=True)
+    tol = float(settings.get("stitch_column_tolerance", 6.0))
+    open_table: PageTable | None = None  # the table the previous page ended with
+    pending: list[list[Cell]] = []
+    pending_breaks: set[int] = set()
+    pending_first: PageTable | None = None
+
+    def flush() -> None:
+        nonlocal pending, pending_breaks, pending_first, open_table
+        if pending and pending_first is not None:
+            table = doc.add_table(pending, page=pending_first.page, header_rows=0)
+            for i in pending_breaks:
+                if i < len(table.rows):
+                    table.rows[i].page_break_before = True
+        pending, pending_breaks, pending_first, open_table = [], set(), None, None
+
+    for p in pages:
+        items: list[tuple[float, str, Any]] = [(l.top, "line", l) for l in p.lines] + [(t.bbox[1], "table", t) for t in p.tables]
+        items.sort(key=lambda it: it[0])
+        para: list[Line] = []
+
+        def emit_para() -> None:
+            if para:
+                text = collapse_ws(" ".join(l.text for l in para))
+                clean, bullet = strip_bullet(text)
+                if clean:
+                    kind = BlockKind.list_item if bullet else BlockKind.paragraph
+                    doc.add_block(kind, clean, bold=all(l.bold for l in para), page=p.number,
+                                  bbox=BBox(x0=min(l.x0 for l in para), top=para[0].top, x1=max(l.x1 for l in para),
+                                            bottom=para[-1].bottom))
+                para.clear()
+
+        for i, (_, kind, item) in enumerate(items):
+            if kind == "table":
+                emit_para()
+                continues = (open_table is not None and i == 0 and _same_columns(open_table, item, tol))
+                if continues:
+                    rows = item.rows
+                    if rows and [c.text for c in rows[0]] == open_table.header_text:
+                        rows = rows[1:]  # the header repeated on the new page
+                    if rows:
+                        pending_breaks.add(len(pending))
+                        pending.extend(rows)
+                    open_table = item if item.rows else open_table
+                    open_table.header_text = pending_first.header_text if pending_first else item.header_text
+                else:
+                    flush()
+                    pending, pending_first, open_table = list(item.rows), item, item
+                continue
+            # A text line: the open table (if any) ends here unless it is a continuation candidate.
+            if pending:
+                flush()
+            line: Line = item
+            text = collapse_ws(line.text)
+            level = _heading_level(line, body, ratio, heading_sizes)
+            if level is not None:
+                emit_para()
+                doc.add_block(BlockKind.heading, strip_bullet(text)[0], level=level, bold=line.bold, page=p.number,
+                              bbox=BBox(x0=line.x0, top=line.top, x1=line.x1, bottom=line.bottom))
+                continue
+            starts_item = bool(_BULLET_START.match(text))
+            if para and (starts_item or line.top - para[-1].bottom > para[-1].size * 0.8
+                         or abs(line.size - para[-1].size) > 0.6 or line.bold != para[-1].bold):
+                emit_para()
+            para.append(line)
+        emit_para()
+        # A table still open at the end of the page may continue on the next one.
+        if pending and open_table is not None and p.tables and items and items[-1][1] == "table":
+            continue
+        flush()
+    flush()
+
+
+def _same_columns(a: PageTable, b: PageTable, tol: float) -> bool:
+    if len(a.col_edges) != len(b.col_edges):
+        return False
+    return all(abs(x - y) <= tol for x, y in zip(a.col_edges, b.col_edges))
+
+
+def _heading_level(line: Line, body: float, ratio: float, heading_sizes: list[float]) -> int | None:
+    text = collapse_ws(line.text)
+    if not text or len(text) > 120 or text.endswith((",", ";")):
+        return None
+    size = round(line.size, 1)
+    if line.size >= body * ratio and size in heading_sizes:
+        return min(heading_sizes.index(size) + 1, 6)
+    if line.bold and len(text.split()) <= 14 and not text.endswith(".") and not _BULLET_START.match(text):
+        return min(len(heading_sizes) + 1, 6)
+    return None

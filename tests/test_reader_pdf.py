@@ -1,0 +1,112 @@
+"""The PDF reader on the samples and on real files written by others."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.errors import Damaged, Encrypted, NoTextLayer
+from extract.model import BlockKind
+from extract.pipeline import extract_file
+from extract.readers import read
+
+DATA = Path(__file__).parent / "data" / "pdfs"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+
+
+@pytest.fixture(scope="module")
+def cfs():  # type: ignore[no-untyped-def]
+    return read(SAMPLES / "cfs-directorate-plan-2003.pdf", "cfs-directorate-plan-2003.pdf")
+
+
+def _action_table(doc):  # type: ignore[no-untyped-def]
+    return next(t for t in doc.tables if "Themes & Objectives" in [c.text for c in t.rows[0].cells])
+
+
+def test_action_table_is_one_table_stitched_across_pages(cfs) -> None:  # type: ignore[no-untyped-def]
+    table = _action_table(cfs)
+    md = _action_table(read(SAMPLES / "cfs-directorate-plan-2003.md", "cfs.md"))
+    assert table.n_cols == md.n_cols == 7
+    pages = {p.page for r in table.rows for c in r.cells for p in c.prov}
+    assert len(pages) >= 5  # the landscape action table runs over several pages
+    header = [c.text for c in table.rows[0].cells]
+    assert sum(1 for r in table.rows if [c.text for c in r.cells] == header) == 1  # repeated headers dropped
+
+
+def test_row_split_by_a_page_break_is_marked(cfs) -> None:  # type: ignore[no-untyped-def]
+    table = _action_table(cfs)
+    rows = [r for r in table.rows if r.page_break_before]
+    assert rows, "continuation rows after a page break are marked"
+    # A row the break split: its continuation has no reference of its own ("investment strategy").
+    cont = next(r for r in rows if not r.cells[0].text)
+    above = table.rows[cont.index - 1]
+    assert above.cells[0].text  # the row above has the reference
+    assert cont.cells[1].prov[0].page == above.cells[1].prov[0].page + 1
+
+
+def test_headings_and_cell_bullets(cfs) -> None:  # type: ignore[no-untyped-def]
+    headings = [b for b in cfs.blocks if b.kind is BlockKind.heading]
+    assert headings[0].text == "Children, Families and Schools" and headings[0].level == 1
+    assert any(b.text == "Introduction" for b in headings)
+    cell = next(c for r in _action_table(cfs).rows for c in r.cells if c.text.startswith("Review and update the action plan"))
+    assert len(cell.paras) == 4 and all(p.list_item for p in cell.paras)
+    assert cell.prov[0].bbox is not None and cell.prov[0].page is not None
+
+
+def test_every_value_on_the_sample_pdfs_matches_gold() -> None:
+    result = extract_file(SAMPLES / "cfs-directorate-plan-2003.pdf", SAMPLES)
+    owners = {a.action_ref: a.owners for a in result.actions}
+    assert owners["1.03"] == ["Janette Karklins", "Mandy Miller", "Peter Chivers"]
+    assert owners["1.04"] == ["Rosalind Turner", "Ty Goddard"]  # a name wrapped inside its cell stays whole
+    assert result.document.pages == 12 and result.document.status == "ok"
+
+
+def test_encrypted() -> None:
+    with pytest.raises(Encrypted, match="password"):
+        read(DATA / "encrypted-password-test.pdf", "x.pdf")
+
+
+def test_scanned_pages_need_ocr() -> None:
+    with pytest.raises(NoTextLayer, match="OCR"):
+        read(DATA / "scanned-table-merged-header-no-text.pdf", "x.pdf")
+
+
+def test_truncated() -> None:
+    with pytest.raises(Damaged, match="re-download"):
+        read(DATA / "truncated.pdf", "x.pdf")
+
+
+def test_bad_colour_space_is_read_with_a_warning() -> None:
+    result = extract_file(DATA / "google-env-report-bad-colorspace.pdf", DATA)
+    assert result.document.status == "partial"
+    assert [w.code for w in result.warnings] == ["R202"]
+
+
+def test_row_and_column_spans() -> None:
+    doc = read(DATA / "ca-managed-care-enrollment-row-span.pdf", "x.pdf")
+    cell = next(c for t in doc.tables for r in t.rows for c in r.cells if c.text == "Sacramento")
+    assert cell.row_span == 4 and doc.tables[0].cell_at(cell.row + 3, cell.col) is cell
+    doc = read(DATA / "india-ncrb-deaths-column-span.pdf", "x.pdf")
+    spans = {c.text: c.col_span for t in doc.tables for r in t.rows for c in r.cells if c.col_span > 1}
+    assert spans["Accidental Deaths"] == 2 and spans["Suicides"] == 2
+
+
+def test_fill_colour_from_filled_rectangles(tmp_path: Path) -> None:
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    path = tmp_path / "rag.pdf"
+    data = [["Ref", "Action", "Lead Officer", "Deadline", "RAG"],
+            ["1.1", "Publish the attendance strategy", "Ann Lee", "March 2010", ""],
+            ["1.2", "Train the attendance officers", "Bob Kay", "June 2009", ""]]
+    table = Table(data)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                               ("BACKGROUND", (4, 1), (4, 1), colors.HexColor("#FF0000")),
+                               ("BACKGROUND", (4, 2), (4, 2), colors.HexColor("#00B050"))]))
+    SimpleDocTemplate(str(path), pagesize=landscape(A4)).build([table])
+    doc = read(path, "rag.pdf")
+    assert [r.cells[4].fill for r in doc.tables[0].rows] == [None, "#FF0000", "#00B050"]
+    result = extract_file(path, tmp_path)
+    assert {a.action_ref: a.status for a in result.actions} == {"1.1": "red", "1.2": "green"}
