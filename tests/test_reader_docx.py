@@ -15,12 +15,16 @@ from extract.errors import ReadFailed, TooLarge, Unsupported
 from extract.model import BlockKind
 from extract.readers import read
 
-DATA = Path(__file__).parent / "data" / "word"
+REALWORLD = Path(__file__).parent / "data" / "realworld"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
+def _path(name: str) -> Path:
+    return next(p for p in (REALWORLD / "docx" / name, REALWORLD / "other" / name) if p.exists())
+
+
 def _read(name: str):  # type: ignore[no-untyped-def]
-    return read(DATA / name, name)
+    return read(_path(name), name)
 
 
 def _rows(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
@@ -28,7 +32,7 @@ def _rows(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
 
 
 def test_table_in_a_text_box_is_read_once() -> None:
-    assert len(docx.Document(str(DATA / "table-inside-text-box.docx")).tables) == 0  # python-docx sees none
+    assert len(docx.Document(str(_path("table-inside-text-box.docx"))).tables) == 0  # python-docx sees none
     doc = _read("table-inside-text-box.docx")
     assert len(doc.tables) == 1  # stored twice (DrawingML + VML fallback), read once
     assert _rows(doc.tables[0])[0] == ["This is a test", "This is another test."]

@@ -11,7 +11,8 @@ from extract.model import BlockKind
 from extract.pipeline import extract_file
 from extract.readers import read
 
-DATA = Path(__file__).parent / "data" / "pdfs"
+DATA = Path(__file__).parent / "data" / "realworld" / "pdf"
+TRUNCATED = Path(__file__).parent / "data" / "truncated.pdf"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
@@ -74,7 +75,7 @@ def test_scanned_pages_need_ocr() -> None:
 
 def test_truncated() -> None:
     with pytest.raises(Damaged, match="re-download"):
-        read(DATA / "truncated.pdf", "x.pdf")
+        read(TRUNCATED, "x.pdf")
 
 
 def test_bad_colour_space_is_read_with_a_warning() -> None:

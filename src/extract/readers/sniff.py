@@ -40,7 +40,8 @@ def describe(head: bytes, name: str) -> str:
     lower = name.lower()
     if not head:
         return "empty file (0 bytes): nothing to read; re-export or re-copy it"
-    if name.startswith("~$"):
+    if name.startswith("~$") or (len(head) == 162 and lower.endswith((".docx", ".doc")) and 0 < head[0] <= 54):
+        # Word's owner file: 162 bytes, the length of the user name first, then the name.
         return "Word lock file (~$…): not a document; ignore it"
     if head.startswith(OLE_MAGIC):
         if lower.endswith((".xls",)):
