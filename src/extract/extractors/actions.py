@@ -150,7 +150,15 @@ class ActionTableReader:
             return True
         texts = [c.text.strip() for c in cells if c.text.strip()]
         repeats = sum(1 for a, b in zip(texts, texts[1:]) if a == b)
-        return len(texts) >= 3 and repeats >= len(texts) / 2
+        if len(texts) >= 3 and repeats >= len(texts) / 2:
+            return True
+        # A text export loses the merge: the theme is printed on its first row only, and the
+        # other actions under it leave the column empty.
+        if self.ref_col is not None:
+            ref_rows = [r for r in self._body() if any(c.col == self.ref_col and REF_RE.match(c.text.strip()) for c in r.cells)]
+            filled = [r for r in ref_rows if any(c.col == col and c.text.strip() for c in r.cells)]
+            return len(ref_rows) >= 3 and 0 < len(filled) <= 0.7 * len(ref_rows)
+        return False
 
     # -- rows -------------------------------------------------------------------------------
     def _role_of_cell(self, col: int) -> str | None:
@@ -385,7 +393,7 @@ def build_action(ctx: DocContext, d: Draft) -> tuple[Action, list[str]]:
         head = firsts[0]
         steps_pieces = [p for p in title_pieces if p is not head]
         title_pieces = [head]
-    title = " ".join(_texts(title_pieces))
+    title = _strip_trailing_codes(ctx, " ".join(_texts(title_pieces)))
     targets_pieces = d.parts.get("target", [])
     date_pieces = d.parts.get("date", [])
     owner_pieces = d.parts.get("owner", [])
@@ -432,6 +440,20 @@ def _role_words(ctx: DocContext) -> frozenset[str]:
             if isinstance(spec, dict):
                 words.update(w.lower() for w in spec.get("IN", []))
     return frozenset(words)
+
+
+_TRAILING_BRACKETS_RE = re.compile(r"\s*\(([^()]{1,60})\)\s*$")
+
+
+def _strip_trailing_codes(ctx: DocContext, title: str) -> str:
+    """``Offer personal budgets (CSCI)`` → the title; the code stays in ``codes``."""
+    m = _TRAILING_BRACKETS_RE.search(title)
+    if m and m.start() > 0:
+        inside = m.group(1)
+        found = ctx.codes.find(f"({inside})")
+        if found and len(re.sub(r"[\W_]", "", inside)) <= sum(len(re.sub(r"[\W_]", "", c.raw)) for c in found) + 1:
+            return title[: m.start()].rstrip()
+    return title
 
 
 def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece], targets: list[Piece], dates: list[Piece]) -> list[Milestone]:

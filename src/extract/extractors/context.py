@@ -86,6 +86,22 @@ def _front_matter(doc: Document, limit: int = 12) -> str:
     return "\n".join(parts)
 
 
+def _inline_outcomes(text: str) -> list[str]:
+    """``Outcome key: 1 Healthy start; 2 Safe at home; 3 Ready for school`` on one line."""
+    if ":" not in text:
+        return []
+    parts = [p.strip() for p in re.split(r"[;|]", text.split(":", 1)[1]) if p.strip()]
+    items: dict[int, str] = {}
+    for part in parts:
+        m = re.match(r"^(\d{1,2})\s*[.)\-–:]?\s+(\S.{1,80})$", part)
+        if not m:
+            return []
+        items[int(m.group(1))] = m.group(2).strip(" .")
+    if len(items) >= 2 and sorted(items) == list(range(1, len(items) + 1)):
+        return [items[k] for k in sorted(items)]
+    return []
+
+
 def find_outcomes(doc: Document, config: Config) -> list[str]:
     """The document's own numbered outcome list, else a configured framework it prints."""
     blocks = doc.blocks
@@ -93,6 +109,9 @@ def find_outcomes(doc: Document, config: Config) -> list[str]:
     for i, b in enumerate(blocks):
         if b.kind is BlockKind.table or "outcome" not in b.text.lower():
             continue
+        inline = _inline_outcomes(b.text)
+        if inline:
+            return inline
         items: dict[int, str] = {}
         m = _OUTCOME_ITEM_RE.match(b.text.strip())
         if m:

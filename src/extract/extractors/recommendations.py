@@ -117,7 +117,12 @@ def _items_from_tables(ctx: DocContext, action_tables: set[int]) -> list[Item]:
         group_label: str | None = None
         for row in table.rows[header_rows:]:
             filled = [c for c in row.cells if c.text.strip()]
-            if len(filled) == 1 and filled[0].col_span >= max(2, table.n_cols - 1) and not ctx.codes.find(filled[0].text):
+            lone = filled[0] if len(filled) == 1 else None
+            # A grouping row: one label across the table (or alone in the first column of a text
+            # export, which loses the merge), without codes of its own.
+            if lone is not None and not ctx.codes.find(lone.text) and (
+                lone.col_span >= max(2, table.n_cols - 1) or (lone.col == 0 and table.n_cols >= 3 and len(lone.text) <= 80)
+            ):
                 group_label = collapse_ws(filled[0].text)  # a grouping row inside the matrix
                 continue
             if rec_cols and code_cols:

@@ -130,9 +130,12 @@ def _split_glued(piece: str, role_words: frozenset[str]) -> list[str]:
     for i, tok in enumerate(tokens):
         prev = parts[-1][-1] if parts[-1] else None
         if prev is not None:
-            prev_acr = bool(_ACRONYM_RE.match(prev)) and parts[-1][0].lower() != "all"
             tok_acr = bool(_ACRONYM_RE.match(tok))
             tok_name = bool(_NAME_WORD_RE.match(tok)) and tok.lower() not in role_words
+            # "All DMT Janette Karklins": the group ends where a full name (two name words) begins.
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            next_is_name = bool(_NAME_WORD_RE.match(nxt)) and nxt.lower() not in role_words
+            prev_acr = bool(_ACRONYM_RE.match(prev)) and (parts[-1][0].lower() != "all" or next_is_name)
             prev_name = bool(_NAME_WORD_RE.match(prev)) and prev.lower() not in role_words
             if (prev_acr and tok_name and tok.lower() != "all") or (prev_name and tok_acr and len(parts[-1]) >= 2):
                 parts.append([])

@@ -34,6 +34,9 @@ from .sniff import is_pdf
 
 SETTINGS_FILE = Path(__file__).resolve().parents[1] / "data" / "pdf_tables.yaml"
 MAX_PAGES = 2000
+_CID_START_RE = re.compile(r"^\(cid:\d+\)\s*")
+_CID_RE = re.compile(r"\(cid:\d+\)")
+_NUMBERED_START = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|\(\d{1,2}\)|[a-z][.)])\s+\S")
 _BULLET_START = re.compile(rf"^[{re.escape(BULLETS)}](?:\s|$)")
 
 
@@ -94,6 +97,9 @@ def _lines(words: list[dict[str, Any]], y_tol: float = 2.5) -> list[Line]:
         for i, w in enumerate(ws):
             gap = w["x0"] - ws[i - 1]["x1"] if i else 0
             text += (" " if i and gap > 0.5 else "") + w["text"]
+        # A glyph the font does not map prints as "(cid:N)"; at the start of a line it is
+        # almost always the bullet symbol, elsewhere it carries no text.
+        text = _CID_RE.sub("", _CID_START_RE.sub("• ", text)).strip()
         sizes = [w.get("size", 0) for w in ws]
         bold = all("bold" in str(w.get("fontname", "")).lower() or "black" in str(w.get("fontname", "")).lower() for w in ws)
         out.append(Line(text=text, x0=ws[0]["x0"], x1=ws[-1]["x1"], top=min(w["top"] for w in ws),
@@ -166,7 +172,7 @@ def _cell_paras(words: list[dict[str, Any]], bbox: tuple[float, float, float, fl
         pad = max(1.0, min(8.0, line.x0 - bbox[0]))
         space = prev.size * 0.3 if prev is not None else 0.0
         wrapped = (prev is not None and not starts_bullet and bool(paras)
-                   and prev.x1 + space + line.first_word > bbox[2] - pad
+                   and prev.x1 + space + line.first_word > bbox[2] - pad - 0.25 * prev.size
                    and line.top - prev.bottom < prev.size * 0.9)
         if wrapped:
             last = paras[-1]
@@ -415,7 +421,7 @@ def _assemble(doc: Document, pages: list[PageContent], settings: dict[str, Any])
                 doc.add_block(BlockKind.heading, strip_bullet(text)[0], level=level, bold=line.bold, page=p.number,
                               bbox=BBox(x0=line.x0, top=line.top, x1=line.x1, bottom=line.bottom))
                 continue
-            starts_item = bool(_BULLET_START.match(text))
+            starts_item = bool(_BULLET_START.match(text) or _NUMBERED_START.match(text))
             if para and (starts_item or line.top - para[-1].bottom > para[-1].size * 0.8
                          or abs(line.size - para[-1].size) > 0.6 or line.bold != para[-1].bold):
                 emit_para()
