@@ -26,6 +26,11 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# Speed and memory against the parse floor; N generated plans on top of the samples and real-world files.
+N ?= 50
+bench: setup
+	$(BIN)/python benchmarks/bench.py $(N)
+
 schema: setup
 	$(BIN)/plan-extract schema --out schemas/document.schema.json
 
