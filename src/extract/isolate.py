@@ -46,11 +46,20 @@ def _child(write_fd: int, path: Path, root: Path, settings: Settings) -> None:
 
 
 def _cap_memory(limit_mb: float) -> None:
-    """Allow the child ``limit_mb`` on top of what it inherited from the parent."""
-    with open("/proc/self/statm") as fh:
-        vsize = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    cap = vsize + int(limit_mb * 1024 * 1024)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    """Allow the child ``limit_mb`` of heap on top of what it inherited from the parent.
+
+    RLIMIT_DATA (private writable memory) rather than RLIMIT_AS: address-space reservations
+    (thread stacks, shared libraries, allocator arenas) say little about real use, and a parent
+    that has run Prefect, Dask or BLAS reserves gigabytes of them.
+    """
+    inherited = 0
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmData:"):
+                inherited = int(line.split()[1]) * 1024
+                break
+    cap = inherited + int(limit_mb * 1024 * 1024)
+    resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
 
 
 def _read_until(fd: int, deadline: float) -> bytes | None:

@@ -182,6 +182,10 @@ def warm_up(settings: Settings | None = None) -> None:
     settings = Settings.resolve(settings)
     config = load_config(settings.config_dir)
     readers.readers()
+    # The parsers the readers import lazily: loaded here, once, not in every forked child.
+    import docx  # noqa: F401
+    import pdfplumber  # noqa: F401
+    from pdfminer import pdfinterp  # noqa: F401
     owner_kind("Warm Up", config)
     find_dates("1 April 2004")
 
