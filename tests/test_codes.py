@@ -50,3 +50,17 @@ def test_families_are_learnt_from_the_documents_legend() -> None:
     assert "HMIP" in learn_legend(legend)
     parser = CodeParser.for_document(load_config(), legend)
     assert [c.code for c in parser.find("Tighten supervision (HMIP-4)")] == ["HMIP-4"]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # A bracket right after the words it abbreviates defines the family; it cites nothing.
+        ("Each priority is linked to the Education Development Plan (EDP) and to Best Value "
+         "Performance Indicators (BVPI).", []),
+        ("Set up the joint panel (CSCI)", ["CSCI"]),
+        ("Agreed with the Commission for Social Care Inspection (CSCI-3)", ["CSCI-3"]),
+    ],
+)
+def test_bracketed_definition_is_not_a_code(parser: CodeParser, text: str, codes: list[str]) -> None:
+    assert [c.code for c in parser.find(text)] == codes

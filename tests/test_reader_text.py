@@ -58,3 +58,21 @@ def test_unsupported_files_say_what_to_do(tmp_path: Path, content: bytes, name: 
     path.write_bytes(content)
     with pytest.raises(Unsupported, match=reason):
         read(path, name)
+
+
+def test_fill_only_status_kept_from_cell_markup(tmp_path: Path) -> None:
+    """A text export keeps a fill-only RAG cell as a coloured span: the colour is the cell's fill."""
+    from extract.readers import read
+
+    path = tmp_path / "plan.md"
+    path.write_text(
+        "Ref\tAction\tLead\tStatus\n"
+        'R1\tOpen the hub\tAnn Lee\t<span style="background-color:#00B050">&nbsp;</span>\n'
+        "R2\tClose the depot\tBob Ray\t<td bgcolor='#f00'></td>\n",
+        encoding="utf-8",
+    )
+    doc = read(path, "plan.md")
+    fills = [[c.fill for c in row.cells] for row in doc.tables[0].rows]
+    assert fills[1][3] == "#00B050"
+    assert fills[2][3] == "#FF0000"
+    assert fills[0] == [None, None, None, None]

@@ -146,8 +146,15 @@ class ActionTableReader:
         cells = [c for c in cells if c is not None]
         if not cells:
             return False
-        if any(c.row_span > 1 for c in cells):
-            return True
+        merged = [c for c in cells if c.row_span > 1]
+        if merged:
+            if self.ref_col is None:
+                return True
+            # Merged down over several actions is a theme; merged exactly as far as its own
+            # reference (one action printed over several rows) is that action's title.
+            refs_by_row = {r.index: self._ref_text(r) for r in self._body()}
+            return any(len({refs_by_row.get(i) for i in range(c.row, c.row + c.row_span)} - {"", None}) >= 2
+                       for c in merged)
         texts = [c.text.strip() for c in cells if c.text.strip()]
         repeats = sum(1 for a, b in zip(texts, texts[1:]) if a == b)
         if len(texts) >= 3 and repeats >= len(texts) / 2:
@@ -184,7 +191,8 @@ class ActionTableReader:
             c = cells[0]
             text = " ".join(c.text.split())
             wide = c.col_span >= max(2, self.header.n_cols - 1)
-            if (wide or c.bold) and not REF_RE.match(text) and c.col != self.ref_col:
+            # A row printed across the table is a theme even though it starts in the ref column.
+            if (wide or (c.bold and c.col != self.ref_col)) and not REF_RE.match(text):
                 m = _THEME_LABEL_RE.match(text)
                 return (m.group(1), m.group(2).strip()) if m else (None, text)
         ref_cells = [c for c in cells if c.col == self.ref_col]
@@ -206,7 +214,7 @@ class ActionTableReader:
         for row in body:
             if is_header_repeat(row, self.header, self.ctx.config.column_roles):
                 continue
-            grid = align_row(row, self.header, self.looks)
+            grid = align_row(row, self.header, self.looks, self.table)
             as_theme = self._theme_row(row, grid, dotted)
             if as_theme:
                 theme_ref, theme = as_theme
@@ -245,8 +253,9 @@ class ActionTableReader:
                 if id(cell) in seen:
                     continue
                 seen.add(id(cell))
-                role = self._role_of_cell(col)
-                if role in (None, "ref", "theme"):
+                # A column no header word names ("Links") is kept aside: codes count anywhere in a row.
+                role = self._role_of_cell(col) or "other"
+                if role in ("ref", "theme"):
                     continue
                 if cell.fill:
                     draft.fills.setdefault(role, []).append(cell.fill)
@@ -426,7 +435,7 @@ def build_action(ctx: DocContext, d: Draft) -> tuple[Action, list[str]]:
         ],
     )
     action.milestones = _milestones(ctx, d, title_pieces, steps_pieces, targets_pieces, date_pieces)
-    action.code_refs = _codes(ctx, d, title_pieces + steps_pieces + targets_pieces + date_pieces + d.nested + d.parts.get("notes", []))
+    action.code_refs = _codes(ctx, d, title_pieces + steps_pieces + targets_pieces + date_pieces + d.nested + d.parts.get("notes", []) + d.parts.get("other", []))
     action.codes = list(dict.fromkeys(c.code for c in action.code_refs))
     action.status = _status(ctx, d)
     return action, printed

@@ -115,7 +115,11 @@ def find_header(table: Table, roles: ColumnRoles, max_scan: int = 4) -> HeaderMa
             below = table.rows[r + 1]
             sub = _row_matches(below, roles)
             below_filled = [c for c in below.cells if c.text.strip()]
-            if sub and len(sub) >= len(below_filled) and not any(REF_RE.match(c.text.strip()) for c in below_filled):
+            # A sub-header names several columns; one cell across the table is a theme row
+            # that happens to use a header word ("Priority 1: …").
+            spans_table = any(c.col_span >= max(2, table.n_cols - 1) for c in below_filled)
+            if (sub and len(below_filled) >= 2 and not spans_table and len(sub) >= len(below_filled)
+                    and not any(REF_RE.match(c.text.strip()) for c in below_filled)):
                 for c, m in sub.items():
                     if c not in header.columns or m.score >= header.columns[c].score - 5:
                         header.columns[c] = m
@@ -175,9 +179,17 @@ class CellLooks:
         return self._cache[text]
 
 
-def align_row(row: Row, header: HeaderMap, looks: CellLooks) -> dict[int, list[Cell]]:
-    """Grid column -> cells covering it. Rows that fill the grid keep their own columns."""
+def align_row(row: Row, header: HeaderMap, looks: CellLooks, table: Table | None = None) -> dict[int, list[Cell]]:
+    """Grid column -> cells covering it. Rows that fill the grid keep their own columns.
+
+    Columns covered by a cell merged down from a row above count as filled: a reader that
+    knows the grid (Word, PDF) placed the row's own cells already, and only a text export's
+    ragged rows need placing by content.
+    """
     covered = sum(c.col_span for c in row.cells)
+    if table is not None and covered < header.n_cols:
+        covered += sum(c.col_span for r in table.rows if r.index < row.index
+                       for c in r.cells if c.row_span > 1 and c.row + c.row_span > row.index)
     n = header.n_cols
     cells = sorted(row.cells, key=lambda c: c.col)
     if covered >= n or not cells or len(cells) > n:

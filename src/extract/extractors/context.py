@@ -86,11 +86,28 @@ def _front_matter(doc: Document, limit: int = 12) -> str:
     return "\n".join(parts)
 
 
+def _split_running_numbers(body: str) -> list[str]:
+    """``1. Learners achieve 2. Schools are safe 3. …`` with no separators: cut at 1, 2, 3 … in turn,
+    so a number inside an item ("Key Stage 2 results") only cuts when it is the next one due."""
+    cuts: list[int] = []
+    due = 1
+    for m in re.finditer(r"(?:(?<=\s)|^)(\d{1,2})[.)]\s+", body):
+        if int(m.group(1)) == due:
+            cuts.append(m.start())
+            due += 1
+    if len(cuts) < 2 or body[: cuts[0]].strip():
+        return [body]
+    return [body[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(body)])]
+
+
 def _inline_outcomes(text: str) -> list[str]:
     """``Outcome key: 1 Healthy start; 2 Safe at home; 3 Ready for school`` on one line."""
     if ":" not in text:
         return []
-    parts = [p.strip() for p in re.split(r"[;|]", text.split(":", 1)[1]) if p.strip()]
+    body = text.split(":", 1)[1]
+    parts = [p.strip() for p in re.split(r"[;|]", body) if p.strip()]
+    if len(parts) == 1:
+        parts = _split_running_numbers(body)
     items: dict[int, str] = {}
     for part in parts:
         m = re.match(r"^(\d{1,2})\s*[.)\-–:]?\s+(\S.{1,80})$", part)

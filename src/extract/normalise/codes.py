@@ -125,7 +125,8 @@ class CodeParser:
                 continue
             if bare == "never":
                 continue
-            if bare == "brackets" and not _alone_in_brackets(text, m.start(1), m.end(1), bracket_spans):
+            if bare == "brackets" and (not _alone_in_brackets(text, m.start(1), m.end(1), bracket_spans)
+                                       or _spelled_out_before(text, m.start(1), fam_raw)):
                 continue
             found.append(CodeRef(fam_raw, family, family, m.start(1), m.end(1), warning))
             taken.append((m.start(1), m.end(1)))
@@ -140,6 +141,22 @@ class CodeParser:
                 found.append(CodeRef(m.group(0), f"{family}-{one}", family, m.start(), m.end(), warning))
         found.sort(key=lambda c: c.start)
         return found
+
+
+_SMALL_WORDS = {"of", "and", "for", "the", "&", "in", "on", "to"}
+
+
+def _spelled_out_before(text: str, start: int, family: str) -> bool:
+    """``Education Development Plan (EDP)``: the bracket defines an abbreviation, it cites nothing.
+
+    True when the words just before the bracket begin with the family's letters, in order.
+    """
+    letters = [ch for ch in family.upper() if ch.isalpha()]
+    before = text[:start].rstrip(" (")
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", before[-200:]) if w.lower() not in _SMALL_WORDS]
+    if len(letters) < 2 or len(words) < len(letters):
+        return False
+    return [w[0].upper() for w in words[-len(letters):]] == letters
 
 
 def _alone_in_brackets(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> bool:

@@ -113,6 +113,28 @@ def fragment_paras(fragment: str) -> list[Para]:
     return parser.paras
 
 
+_FILL_RE = re.compile(
+    r"""(?:background(?:-color)?\s*:\s*|bgcolor\s*=\s*["']?)(#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|rgb\(\s*\d{1,3}\s*,\s*\d{1,3}\s*,\s*\d{1,3}\s*\))""",
+    re.I,
+)
+
+
+def fragment_fill(fragment: str) -> str | None:
+    """The background colour a cell's HTML gives (``<span style="background-color:#FF0000">``,
+    ``bgcolor="#0f0"``), as ``#RRGGBB``: exports keep a fill-only RAG status this way."""
+    m = _FILL_RE.search(fragment)
+    if not m:
+        return None
+    value = m.group(1)
+    if value.lower().startswith("rgb"):
+        r, g, b = (min(int(v), 255) for v in re.findall(r"\d+", value))
+        return f"#{r:02X}{g:02X}{b:02X}"
+    hx = value[1:]
+    if len(hx) == 3:
+        hx = "".join(ch * 2 for ch in hx)
+    return "#" + hx.upper()
+
+
 # In plain-text exports a run of 2+ spaces inside a cell is what is left of a line break, and a
 # bullet glyph in mid-line starts a new item ("… (4) • In order to …").
 _LINE_BREAK_RE = re.compile(r" {2,}|\t|\n")

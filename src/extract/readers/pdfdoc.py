@@ -79,6 +79,7 @@ class PageContent:
     height: float
     lines: list[Line]  # outside tables
     tables: list[PageTable]
+    width: float = 0.0
 
 
 def _lines(words: list[dict[str, Any]], y_tol: float = 2.5) -> list[Line]:
@@ -173,7 +174,7 @@ def _cell_paras(words: list[dict[str, Any]], bbox: tuple[float, float, float, fl
         space = prev.size * 0.3 if prev is not None else 0.0
         wrapped = (prev is not None and not starts_bullet and bool(paras)
                    and prev.x1 + space + line.first_word > bbox[2] - pad - 0.25 * prev.size
-                   and line.top - prev.bottom < prev.size * 0.9)
+                   and line.top - prev.bottom < prev.size * 0.55)
         if wrapped:
             last = paras[-1]
             joiner = "" if last.text.endswith("-") and clean[:1].islower() else " "
@@ -237,7 +238,8 @@ def _read_page(page: Any, source: str, settings: dict[str, Any]) -> PageContent:
             tables.append(pt)
             taken.append(pt.bbox)
     outside = [w for w in words if not any(_inside(w, b) for b in taken)]
-    return PageContent(number=page.page_number, height=float(page.height), lines=_lines(outside), tables=tables)
+    return PageContent(number=page.page_number, height=float(page.height), lines=_lines(outside), tables=tables,
+                       width=float(page.width))
 
 
 # -- whole document ------------------------------------------------------------------------------
@@ -358,12 +360,19 @@ def _body_size(pages: list[PageContent]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 10.0
 
 
+@dataclass
+class _LastHeading:
+    page: int
+    line: Line
+
+
 def _assemble(doc: Document, pages: list[PageContent], settings: dict[str, Any]) -> None:
     body = _body_size(pages)
     ratio = float(settings.get("heading_size_ratio", 1.12))
     heading_sizes = sorted({round(l.size, 1) for p in pages for l in p.lines if l.size >= body * ratio}, reverse=True)
     tol = float(settings.get("stitch_column_tolerance", 6.0))
     open_table: PageTable | None = None  # the table the previous page ended with
+    last_heading: _LastHeading | None = None
     pending: list[list[Cell]] = []
     pending_breaks: set[int] = set()
     pending_first: PageTable | None = None
@@ -379,6 +388,15 @@ def _assemble(doc: Document, pages: list[PageContent], settings: dict[str, Any])
 
     for p in pages:
         items: list[tuple[float, str, Any]] = [(l.top, "line", l) for l in p.lines] + [(t.bbox[1], "table", t) for t in p.tables]
+        # The text column's right edge: the widest line or table, or the left margin mirrored.
+        lefts = [l.x0 for l in p.lines] + [t.bbox[0] for t in p.tables]
+        right_edge = max([l.x1 for l in p.lines] + [t.bbox[2] for t in p.tables]
+                         + ([p.width - min(lefts)] if lefts and p.width else []), default=0.0)
+
+        def wraps(prev: Line, line: Line) -> bool:
+            # The rule word processors apply: a line continues the one above only when its first
+            # word would not have fitted there. A short line ends its paragraph.
+            return prev.x1 + prev.size * 0.3 + line.first_word > right_edge - 0.25 * prev.size
         items.sort(key=lambda it: it[0])
         para: list[Line] = []
 
@@ -418,12 +436,27 @@ def _assemble(doc: Document, pages: list[PageContent], settings: dict[str, Any])
             level = _heading_level(line, body, ratio, heading_sizes)
             if level is not None:
                 emit_para()
+                last = doc.blocks[-1] if doc.blocks else None
+                if (last is not None and last.kind is BlockKind.heading and last.level == level and last_heading is not None
+                        and last_heading.page == p.number and wraps(last_heading.line, line)
+                        and line.top - last_heading.line.bottom < line.size * 0.9):
+                    # A long heading wrapped onto a second line: one heading.
+                    last.text = f"{last.text} {strip_bullet(text)[0]}"
+                    if last.prov and last.prov[0].bbox is not None:
+                        b = last.prov[0].bbox
+                        last.prov[0] = last.prov[0].model_copy(update={"bbox": BBox(
+                            x0=min(b.x0, line.x0), top=b.top, x1=max(b.x1, line.x1), bottom=line.bottom)})
+                    last_heading = _LastHeading(p.number, line)
+                    continue
                 doc.add_block(BlockKind.heading, strip_bullet(text)[0], level=level, bold=line.bold, page=p.number,
                               bbox=BBox(x0=line.x0, top=line.top, x1=line.x1, bottom=line.bottom))
+                last_heading = _LastHeading(p.number, line)
                 continue
+            last_heading = None
             starts_item = bool(_BULLET_START.match(text) or _NUMBERED_START.match(text))
             if para and (starts_item or line.top - para[-1].bottom > para[-1].size * 0.8
-                         or abs(line.size - para[-1].size) > 0.6 or line.bold != para[-1].bold):
+                         or abs(line.size - para[-1].size) > 0.6 or line.bold != para[-1].bold
+                         or not wraps(para[-1], line)):
                 emit_para()
             para.append(line)
         emit_para()

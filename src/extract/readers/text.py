@@ -15,7 +15,7 @@ from ..errors import ReadFailed
 from ..model import BlockKind, Cell, Document, Para
 from ..textutil import collapse_ws, strip_bullet
 from . import register
-from .html_fragments import HTable, fragment_paras, parse_html_document
+from .html_fragments import HTable, fragment_fill, fragment_paras, parse_html_document
 from .sniff import TEXT_SUFFIXES, is_pdf, is_zip, looks_like_text
 
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -87,7 +87,9 @@ def _make_cell(raw: str, col: int) -> Cell:
     for p in paras:
         p.text = _strip_marks(p.text)
     paras = [p for p in paras if p.text or p.list_item]
-    return Cell(row=0, col=col, text="\n".join(p.text for p in paras if p.text), paras=paras, bold=bold_source and bool(paras))
+    fill = fragment_fill(raw) if "<" in raw else None
+    return Cell(row=0, col=col, text="\n".join(p.text for p in paras if p.text), paras=paras,
+                bold=bold_source and bool(paras), fill=fill)
 
 
 def _unmark(raw: str) -> str:
