@@ -123,8 +123,8 @@ class ActionTableReader:
         return None
 
     def _title_columns(self) -> tuple[int | None, int | None, int | None]:
-        themes = [c for c in self.header.cols("theme") if c != self.ref_col]
-        actions = [c for c in self.header.cols("action") if c != self.ref_col]
+        themes = [c for c in self.header.heads("theme") if c != self.ref_col]
+        actions = [c for c in self.header.heads("action") if c != self.ref_col]
         theme_col = title_col = steps_col = None
         if themes and self._is_theme_column(themes[0]):
             theme_col = themes[0]
@@ -220,13 +220,13 @@ class ActionTableReader:
                 theme_ref, theme = as_theme
                 current = None
                 continue
-            ref = self._ref_text(row)
+            ref = self._ref_text(row) if self.ref_col is not None else self._positional_ref(row, grid)
             if self.theme_col is not None:
                 tcell = self.table.cell_at(row.index, self.theme_col)
                 if tcell is not None and tcell.text.strip():
                     m = _THEME_LABEL_RE.match(" ".join(tcell.text.split()))
                     theme_ref, theme = (m.group(1), m.group(2)) if m else (None, " ".join(tcell.text.split()))
-            if ref and REF_RE.match(ref):
+            if ref and (REF_RE.match(ref) or ref.startswith("#")):
                 current = Draft(ref=ref.rstrip(".") if "." in ref.rstrip(".") or ref.endswith(".") else ref,
                                 theme_ref=theme_ref, theme=theme, table=self.table.index,
                                 row_start=row.index, row_end=row.index)
@@ -236,6 +236,18 @@ class ActionTableReader:
                 current.row_end = row.index
                 self._absorb(current, row, grid, continuation=True)
         return drafts
+
+    def _positional_ref(self, row: Row, grid: dict[int, list[Cell]]) -> str:
+        """In a table that prints no references, a row whose title cell holds words starts an
+        action; it is named by its place (``#3``: the third such action of the document)."""
+        if self.title_col is None:
+            return ""
+        cells = [c for c in grid.get(self.title_col, []) if c.row == row.index]
+        text = " ".join(" ".join(c.text.split()) for c in cells)
+        if len(re.findall(r"[^\W\d_]{2,}", text)) < 2:
+            return ""
+        self.ctx.positional_refs += 1
+        return f"#{self.ctx.positional_refs}"
 
     def _ref_text(self, row: Row) -> str:
         if self.ref_col is None:
@@ -350,6 +362,13 @@ def _holds_prose(table: Table, header: HeaderMap, col: int) -> bool:
     return wordy * 2 >= len(texts)
 
 
+def _names_actions_fully(header: HeaderMap) -> bool:
+    """Without references to go by, a table counts as an action table only when its header names
+    the action, who owns it and when it is due."""
+    roles = header.roles()
+    return "action" in roles and "owner" in roles and "date" in roles
+
+
 def read_action_drafts(ctx: DocContext) -> list[Draft]:
     tables = find_action_tables(ctx)
     drafts: list[Draft] = []
@@ -357,11 +376,16 @@ def read_action_drafts(ctx: DocContext) -> list[Draft]:
     for table, header in tables:
         theme = heading_theme(ctx, table) if len(tables) > 1 else (None, None)
         reader = ActionTableReader(ctx, table, header, theme)
-        if reader.ref_col is None:
+        if reader.ref_col is None and not _names_actions_fully(header):
             continue
+        before = ctx.positional_refs
         found = reader.read()
         if len(found) < ctx.settings.min_actions:
+            ctx.positional_refs = before
             continue
+        if reader.ref_col is None:
+            ctx.warn("W302", f"table {table.index} prints no action references: its actions are named by "
+                     f"position ({found[0].ref}…{found[-1].ref})", table=table.index)
         for d in found:
             if d.ref in by_ref:
                 # The same reference again (a table repeated or split): one action.

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -27,7 +28,10 @@ _NORM_RE = re.compile(r"[^a-z0-9#&]+")
 
 
 def norm_header(text: str) -> str:
-    return " ".join(_NORM_RE.sub(" ", text.lower().replace("’", "'")).split())
+    """Lower case, accents folded (``ÉCHÉANCIER`` → ``echeancier``), punctuation as spaces."""
+    folded = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return " ".join(_NORM_RE.sub(" ", folded).split())
 
 
 @dataclass(frozen=True)
@@ -37,27 +41,35 @@ class RoleMatch:
     header: str
 
 
+@lru_cache(maxsize=16)
+def _compiled(synonyms: tuple[tuple[str, tuple[str, ...]], ...]) -> list[tuple[str, str, re.Pattern[str]]]:
+    """Each synonym normalised, with its whole-word pattern compiled once per configuration."""
+    out = []
+    for role, words in synonyms:
+        for w in words:
+            wn = norm_header(w)
+            if wn:
+                out.append((role, wn, re.compile(rf"(?<![a-z0-9]){re.escape(wn)}(?![a-z0-9])")))
+    return out
+
+
 @lru_cache(maxsize=4096)
 def _match_cached(header: str, synonyms: tuple[tuple[str, tuple[str, ...]], ...], fuzzy_min: int) -> RoleMatch | None:
     h = norm_header(header)
     if not h or len(h) > 80:
         return None
     best: RoleMatch | None = None
-    for role, words in synonyms:
-        for w in words:
-            wn = norm_header(w)
-            if not wn:
-                continue
-            if h == wn:
-                score = 100.0 + len(wn)
-            elif re.search(rf"(?<![a-z0-9]){re.escape(wn)}(?![a-z0-9])", h):
-                # Whole words inside a longer header; a longer synonym is more specific.
-                score = 80.0 + len(wn) - 0.2 * (len(h) - len(wn)) / max(len(h), 1)
-            else:
-                ratio = fuzz.ratio(h, wn)
-                score = ratio * 0.79 if ratio >= fuzzy_min and len(wn) >= 4 else 0.0
-            if score and (best is None or score > best.score):
-                best = RoleMatch(role, score, header)
+    for role, wn, pattern in _compiled(synonyms):
+        if h == wn:
+            score = 100.0 + len(wn)
+        elif pattern.search(h):
+            # Whole words inside a longer header; a longer synonym is more specific.
+            score = 80.0 + len(wn) - 0.2 * (len(h) - len(wn)) / max(len(h), 1)
+        else:
+            ratio = fuzz.ratio(h, wn)
+            score = ratio * 0.79 if ratio >= fuzzy_min and len(wn) >= 4 else 0.0
+        if score and (best is None or score > best.score):
+            best = RoleMatch(role, score, header)
     return best
 
 
@@ -78,6 +90,18 @@ class HeaderMap:
     def cols(self, role: str) -> list[int]:
         return sorted(c for c, m in self.columns.items() if m.role == role)
 
+    def heads(self, role: str) -> list[int]:
+        """The first grid column of each header cell naming ``role``: a header cell spanning two
+        grid columns names one column of the table, not two."""
+        out: list[int] = []
+        seen: set[int] = set()
+        for c in self.cols(role):
+            m = self.columns[c]
+            if id(m) not in seen:
+                seen.add(id(m))
+                out.append(c)
+        return out
+
     def role_of(self, col: int) -> str | None:
         m = self.columns.get(col)
         return m.role if m else None
@@ -94,6 +118,7 @@ def _row_matches(row: Row, roles: ColumnRoles) -> dict[int, RoleMatch]:
             continue
         m = match_role(text, roles)
         if m:
+            m = replace(m)  # one instance per header cell: HeaderMap.heads tells spans apart by it
             for c in range(cell.col, cell.col + cell.col_span):
                 out[c] = m
     return out
@@ -130,9 +155,9 @@ def find_header(table: Table, roles: ColumnRoles, max_scan: int = 4) -> HeaderMa
 
 def is_header_repeat(row: Row, header: HeaderMap, roles: ColumnRoles) -> bool:
     """A header row printed again (on a new page) inside the body."""
-    matches = _row_matches(row, roles)
+    cells = {id(m) for m in _row_matches(row, roles).values()}  # header cells named, not grid columns
     filled = [c for c in row.cells if c.text.strip()]
-    return bool(filled) and len(matches) >= max(2, len(filled) - 1) and not any(
+    return bool(filled) and len(cells) >= max(2, len(filled) - 1) and not any(
         REF_RE.match(c.text.strip()) for c in filled if len(c.text) < 8
     )
 

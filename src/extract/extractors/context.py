@@ -36,6 +36,7 @@ class DocContext:
     outcomes: list[str]  # the document's outcome names, in its own numbering order (1-based)
     warnings: list[Warn] = field(default_factory=list)
     full_text: str = ""
+    positional_refs: int = 0  # actions named by place in tables that print no references
 
     def warn(self, code: str, message: str, **where: object) -> None:
         self.warnings.append(Warn(code, message, dict(where)))

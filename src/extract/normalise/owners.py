@@ -105,6 +105,11 @@ def _protect_brackets(text: str) -> tuple[str, list[str]]:
     return _BRACKET_RE.sub(keep, text), saved
 
 
+# Short lower-case words that are words in their own right inside names and job titles
+# ("Responsable du transport", "Jean de la Salle", "Vincent van Gogh"), never a word's broken end.
+_PARTICLES = frozenset({"du", "de", "des", "la", "le", "les", "van", "von", "der", "den", "di", "da", "dos", "del", "el", "et"})
+
+
 def _glue_fragments(tokens: list[str]) -> list[str]:
     """``['Advise', 'rs']`` → ``['Advisers']``: a short lower-case non-word after a capitalised word."""
     out: list[str] = []
@@ -116,6 +121,7 @@ def _glue_fragments(tokens: list[str]) -> list[str]:
             and tok.islower()
             and len(tok) <= 3
             and tok not in STOP_WORDS
+            and tok not in _PARTICLES
         ):
             out[-1] += tok
         else:
