@@ -111,3 +111,76 @@ def test_fill_colour_from_filled_rectangles(tmp_path: Path) -> None:
     assert [r.cells[4].fill for r in doc.tables[0].rows] == [None, "#FF0000", "#00B050"]
     result = extract_file(path, tmp_path)
     assert {a.action_ref: a.status for a in result.actions} == {"1.1": "red", "1.2": "green"}
+
+
+def test_rotated_page_reads_like_its_landscape_copy() -> None:
+    """/Rotate 90: the same table as the upright landscape copy of the page, word for word."""
+    upright = read(DATA / "fbi-nics-firearm-checks-landscape.pdf", "a.pdf").tables[0]
+    turned = read(DATA / "fbi-nics-firearm-checks-rotate90.pdf", "b.pdf").tables[0]
+    assert (len(turned.rows), turned.n_cols) == (len(upright.rows), upright.n_cols) == (17, 25)
+    words = lambda t: [" ".join(c.text.split()) for r in t.rows for c in r.cells]  # noqa: E731
+    assert words(turned) == words(upright)
+    assert words(turned)[1] == "State / Territory"
+
+
+def test_table_drawn_sideways_on_an_upright_page() -> None:
+    doc = read(DATA / "india-nutrition-survey-text-rotated-table.pdf", "n.pdf")
+    first = [c.text.split("\n")[0] for c in doc.tables[0].rows[0].cells]
+    assert first[0] == "State"
+    assert [c.text for c in doc.tables[0].rows[2].cells][:3] == ["Kerala", "5738", "6633"]
+
+
+def test_unruled_real_budget_table() -> None:
+    """Whitespace-aligned columns, no ruling at all: the line strategy finds nothing."""
+    doc = read(DATA / "india-union-budget-unruled.pdf", "b.pdf")
+    assert len(doc.tables) == 1
+    t = doc.tables[0]
+    assert t.n_cols >= 7 and len(t.rows) >= 30
+    row = next(r for r in t.rows if r.cells and r.cells[0].text.startswith("4. Atomic Energy"))
+    assert [c.text for c in row.cells][1:4] == ["1483.00", "3427.00", "4910.00"]
+
+
+def test_unruled_plan_over_two_pages_is_one_table_with_its_actions(tmp_path: Path) -> None:
+    """A plan typed with tab stops (no ruling), running over a page break: one table, the
+    header once, every action with its owner and date."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate, Table
+
+    path = tmp_path / "unruled.pdf"
+    leads = ["Ann Lee", "Bob Kay", "Cara Ng"]
+    months = ["March 2010", "June 2010", "Sept 2010", "Dec 2010"]
+    data = [["Ref", "Action", "Lead Officer", "Deadline"]]
+    data += [[f"{i}", f"Review the service standard number {i}", leads[i % 3], months[i % 4]] for i in range(1, 61)]
+    SimpleDocTemplate(str(path), pagesize=A4).build([Table(data, repeatRows=1)])
+    doc = read(path, "unruled.pdf")
+    assert doc.pages == 2
+    assert len(doc.tables) == 1
+    table = doc.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["Ref", "Action", "Lead Officer", "Deadline"]
+    assert len(table.rows) == 61  # the header repeated on page 2 is dropped
+    result = extract_file(path, tmp_path)
+    actions = {a.action_ref: a for a in result.actions}
+    assert len(actions) == 60
+    assert actions["59"].owners_raw == "Cara Ng" and actions["59"].page_start == 2
+    assert [m.date_end.isoformat() for m in actions["60"].milestones] == ["2010-03-31"]
+
+
+def test_long_real_plan_without_references_yields_its_action_rows() -> None:
+    """A 65-page French municipal plan: action tables on pages 26-30 with no reference column,
+    themes merged down a column, headers in capitals with accents. Every action row becomes an
+    action named by place (#1, #2, …, warning W302), with its owners and its date."""
+    path = DATA / "chelsea-active-transport-plan-fr.pdf"
+    result = extract_file(path, DATA)
+    actions = result.actions
+    assert result.document.doc_type == "action_plan"
+    assert len(actions) >= 30
+    assert {a.page_start for a in actions} == {26, 27, 28, 29, 30}
+    assert all(a.owners and a.milestones for a in actions)
+    first = actions[0]
+    assert first.action_ref == "#1"
+    assert first.title.startswith("Constituer un budget annuel municipal")
+    assert first.owners[0] == "Conseil municipal"
+    assert first.theme.startswith("Financier")
+    # Page 26 prints eleven action rows under three themes (checked against the page image).
+    assert sum(1 for a in actions if a.page_start == 26) == 11
+    assert any(w.code == "W302" for w in result.warnings)

@@ -30,6 +30,8 @@ from ..errors import Damaged, Encrypted, NoTextLayer, ReadFailed, TooLarge
 from ..model import BBox, BlockKind, Cell, Document, Para, Provenance
 from ..textutil import BULLETS, collapse_ws, strip_bullet
 from . import register
+from . import pdf_unruled as unruled_mod
+from .pdf_rotation import upright
 from .sniff import is_pdf
 
 SETTINGS_FILE = Path(__file__).resolve().parents[1] / "data" / "pdf_tables.yaml"
@@ -62,6 +64,7 @@ class Line:
     size: float
     bold: bool
     first_word: float = 0.0  # width of the line's first word: did it fit on the line above?
+    words: list[dict[str, Any]] = field(default_factory=list, repr=False)
 
 
 @dataclass
@@ -105,7 +108,7 @@ def _lines(words: list[dict[str, Any]], y_tol: float = 2.5) -> list[Line]:
         bold = all("bold" in str(w.get("fontname", "")).lower() or "black" in str(w.get("fontname", "")).lower() for w in ws)
         out.append(Line(text=text, x0=ws[0]["x0"], x1=ws[-1]["x1"], top=min(w["top"] for w in ws),
                         bottom=max(w["bottom"] for w in ws), size=statistics.median(sizes) if sizes else 0, bold=bold,
-                        first_word=ws[0]["x1"] - ws[0]["x0"]))
+                        first_word=ws[0]["x1"] - ws[0]["x0"], words=ws))
     return out
 
 
@@ -224,6 +227,8 @@ def _page_table(table: Any, page_no: int, words: list[dict[str, Any]], rects: li
 
 
 def _read_page(page: Any, source: str, settings: dict[str, Any]) -> PageContent:
+    if settings.get("turn_sideways_pages", True):
+        page, _ = upright(page)
     words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
     rects = [r for r in page.rects if r.get("fill")]
     tables = []
@@ -303,8 +308,50 @@ def read_pdf(path: Path, source_path: str) -> Document:
     if not any(p.lines or p.tables for p in pages):
         raise NoTextLayer("no text layer: scanned pages need OCR (e.g. ocrmypdf) before they can be read")
     _drop_running_lines(pages, settings)
+    unruled = settings.get("unruled") or {}
+    if unruled.get("enabled", True):
+        _add_unruled_tables(pages, unruled, source_path)
     _assemble(doc, pages, settings)
     return doc
+
+
+def _add_unruled_tables(pages: list[PageContent], settings: dict[str, Any], source: str) -> None:
+    """Whitespace-aligned tables among the lines outside ruled tables, columns inferred over the
+    whole table (all its pages), added to their pages as tables."""
+    s = {**unruled_mod.DEFAULTS, **{k: v for k, v in settings.items() if k != "enabled"}}
+    found = [c for p in pages for c in unruled_mod.candidates(p.number, p.lines, s)]
+    if not found:
+        return
+    by_page = {p.number: p for p in pages}
+    for chain in unruled_mod.chains(found, {p.number: p.height for p in pages}, s):
+        cols = unruled_mod.gutters(chain)
+        used = [len({unruled_mod.column_of((g.x0 + g.x1) / 2, cols) for g in gs}) for c in chain for gs in c.groups]
+        # Most grouped lines must fill several columns: two prose columns, or a label and a
+        # number now and then, are not a table.
+        if len(cols) < s["min_columns"] or sum(1 for u in used if u >= s["min_columns"]) < s["min_rows"]:
+            continue
+        edges = [cols[0][0]] + [(a[1] + b[0]) / 2 for a, b in zip(cols, cols[1:])] + [cols[-1][1]]
+        for cand in chain:
+            page = by_page[cand.page]
+            rows: list[list[Cell]] = []
+            for line in cand.lines:
+                per_col: dict[int, list[dict[str, Any]]] = {}
+                for w in line.words:
+                    per_col.setdefault(unruled_mod.column_of((w["x0"] + w["x1"]) / 2, cols), []).append(w)
+                row = []
+                for col, ws in sorted(per_col.items()):
+                    text = collapse_ws(" ".join(w["text"] for w in sorted(ws, key=lambda w: w["x0"])))
+                    bbox = BBox(x0=min(w["x0"] for w in ws), top=min(w["top"] for w in ws),
+                                x1=max(w["x1"] for w in ws), bottom=max(w["bottom"] for w in ws))
+                    bold = all("bold" in str(w.get("fontname", "")).lower() for w in ws)
+                    row.append(Cell(row=0, col=col, text=text, paras=[Para(text=text, bold=bold)], bold=bold,
+                                    prov=[Provenance(file=source, page=cand.page, bbox=bbox)]))
+                rows.append(row)
+            taken = {id(line) for line in cand.lines}
+            page.lines = [line for line in page.lines if id(line) not in taken]
+            page.tables.append(PageTable(page=cand.page, bbox=(edges[0], cand.top, edges[-1], cand.bottom),
+                                         col_edges=edges, rows=rows, header_text=[c.text for c in rows[0]]))
+            page.tables.sort(key=lambda t: t.bbox[1])
 
 
 @contextmanager
