@@ -2,50 +2,97 @@
 
     python benchmarks/bench.py [N]     # N generated plans on top of samples/ and tests/data/realworld
 
-Prints a table and writes benchmarks/results.md. Measures: the floor (bare pdfplumber text and
-tables of every page, python-docx load of every file), plan-extract's extraction alone (read and
-extract stages apart), the whole flow (Prefect start reported apart) with 1 and 2 workers, a cold
-run against an unchanged rerun, and peak RSS of flow runs with N and 10×N documents.
+Prints a table and writes benchmarks/results.md. In one run, on the same files:
+
+- the floor: bare pdfplumber text + tables of every page, python-docx load of every file;
+- plan-extract's extraction alone (read + extract + normalise, in process) and its share per stage
+  (from a cProfile pass: time spent in each stage's modules and the libraries they call);
+- the whole flow in a fresh process with 1 and 2 workers (Prefect's start reported apart);
+- end-to-end pages per second on the plan documents;
+- a cold run against an unchanged rerun, over samples + real-world files, both in one process
+  (as `serve` and `watch` run) and as two CLI invocations (each paying Prefect's start);
+- peak RSS and time of flow runs with N and 10×N generated plans.
+
+These machines are noisy: read the ratios first.
 """
 
 from __future__ import annotations
 
+import cProfile
+import io
 import json
 import os
+import pstats
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "corpus"))
+ENV = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "ERROR"}
 
 
-def corpus_folder(n: int, dest: Path) -> Path:
-    """samples + real-world files + n generated plans (the corpus renderings, repeated)."""
+def _distinct_copy(src: Path, dest: Path, i: int) -> None:
+    """A copy with its own content hash, still a valid file of its kind."""
+    if src.suffix == ".pdf":
+        dest.write_bytes(src.read_bytes() + b"\n%% copy %d\n" % i)
+    elif src.suffix == ".docx":
+        with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+            for item in zin.infolist():
+                zout.writestr(item, zin.read(item.filename))
+            zout.comment = b"copy %d" % i
+    else:
+        dest.write_text(src.read_text(encoding="utf-8") + f"\n<!-- copy {i} -->\n", encoding="utf-8")
+
+
+def generated(n: int, dest: Path, cache: Path) -> list[Path]:
+    """n plans cycled from the corpus renderings (PDF, Word and text), each a distinct document."""
     from build import build  # tests/corpus/build.py
 
+    if not (cache / "gold").exists():
+        build(cache)
+    sources = sorted(p for p in cache.iterdir() if p.suffix in (".pdf", ".docx", ".md"))
+    dest.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        src = sources[i % len(sources)]
+        target = dest / f"{src.stem}-{i:04d}{src.suffix}"
+        _distinct_copy(src, target, i)
+        out.append(target)
+    return out
+
+
+def plan_folder(n: int, dest: Path, cache: Path) -> Path:
+    """samples + n generated plans."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for p in (ROOT / "samples").iterdir():
+        if p.suffix in (".pdf", ".docx", ".md") and p.name != "README.md":
+            shutil.copy(p, dest / p.name)
+    generated(n, dest / "generated", cache)
+    return dest
+
+
+def realworld_folder(dest: Path) -> Path:
+    """samples + the real-world files (the folder issue 7's rerun ratio is measured on)."""
     dest.mkdir(parents=True, exist_ok=True)
     for p in (ROOT / "samples").iterdir():
         if p.suffix in (".pdf", ".docx", ".md") and p.name != "README.md":
             shutil.copy(p, dest / p.name)
     shutil.copytree(ROOT / "tests" / "data" / "realworld", dest / "realworld", ignore=shutil.ignore_patterns("*.csv"))
-    gen = dest.parent / "generated-src"
-    folders = build(gen)
-    plans = [p for fmt in ("pdf", "docx") for p in sorted(folders[fmt].iterdir())]
-    (dest / "generated").mkdir(exist_ok=True)
-    for i in range(n):
-        src = plans[i % len(plans)]
-        # A byte appended keeps each copy a distinct document (its own content hash).
-        data = src.read_bytes() + (b"\n%% copy %d\n" % i if src.suffix == ".pdf" else b"")
-        (dest / "generated" / f"{src.stem}-{i:04d}{src.suffix}").write_bytes(data)
     return dest
 
 
+def files_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
 def floor(files: list[Path]) -> tuple[float, int]:
+    """Reading every file at all: pdfplumber text + tables per page, python-docx load."""
     import docx
     import pdfplumber
 
@@ -60,42 +107,67 @@ def floor(files: list[Path]) -> tuple[float, int]:
                         page.extract_tables()
                         pages += 1
                         page.close()
-            elif f.suffix in (".docx",):
+            elif f.suffix == ".docx":
                 d = docx.Document(str(f))
                 for t in d.tables:
                     for r in t.rows:
                         for c in r.cells:
                             _ = c.text
                 _ = [p.text for p in d.paragraphs]
+            else:
+                f.read_text(encoding="utf-8", errors="replace")
         except Exception:  # noqa: BLE001 - broken files cost what they cost
             pass
     return time.perf_counter() - started, pages
 
 
+_STAGES = {
+    "read": ("/extract/readers/", "/pdfplumber/", "/pdfminer/", "/docx/", "/lxml/", "/zipfile", "/html/parser",
+             "/charset_normalizer/", "/PIL/", "/pypdfium2"),
+    "extract": ("/extract/extractors/", "/spacy/", "/thinc/"),
+    "normalise": ("/extract/normalise/", "/rapidfuzz/", "/dateutil/", "/dateparser/"),
+    "records": ("/extract/pipeline", "/extract/records", "/pydantic", "/extract/model"),
+}
+
+
 def extraction_alone(files: list[Path], root: Path) -> dict[str, float]:
+    """read + extract + normalise in this process, and each stage's share from a profile pass."""
     from extract.pipeline import extract_file, warm_up
-    from extract.readers import read
 
     warm_up()
-    started = time.perf_counter()
-    read_s = 0.0
-    for f in files:
-        t = time.perf_counter()
-        try:
-            read(f, f.name)
-        except Exception:  # noqa: BLE001
-            pass
-        read_s += time.perf_counter() - t
-    read_total = time.perf_counter() - started
     started = time.perf_counter()
     for f in files:
         extract_file(f, root)
     total = time.perf_counter() - started
-    return {"read_s": read_total, "extract_total_s": total, "extract_only_s": max(0.0, total - read_total)}
+
+    prof = cProfile.Profile()
+    prof.enable()
+    for f in files:
+        extract_file(f, root)
+    prof.disable()
+    stats = pstats.Stats(prof, stream=io.StringIO())
+    shares = dict.fromkeys([*_STAGES, "other"], 0.0)
+    for (filename, _, _), (_, _, tottime, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        stage = next((s for s, keys in _STAGES.items() if any(k in filename for k in keys)), "other")
+        shares[stage] += tottime
+    whole = sum(shares.values()) or 1.0
+    return {"total_s": total, **{f"share_{k}": v / whole for k, v in shares.items()}}
 
 
-def flow_run(folder: Path, out: Path, workers: int, cache: bool, runs: int = 1) -> list[dict]:
-    """Flow runs in a fresh process: seconds per run (the first includes Prefect's start), peak RSS."""
+def write_stage(folder: Path) -> tuple[float, int]:
+    """The write stage alone: the datasets of the extracted folder, written atomically."""
+    from extract.pipeline import extract_file
+    from extract.writers import write_datasets
+
+    docs = [extract_file(f, folder) for f in files_in(folder)]
+    out = Path(tempfile.mkdtemp(prefix="bench-write-")) / "out"
+    started = time.perf_counter()
+    counts = write_datasets(docs, out)
+    return time.perf_counter() - started, sum(counts.values())
+
+
+def flow_runs(folder: Path, out: Path, workers: int, cache: bool, runs: int = 1) -> dict:
+    """Flow runs in one fresh process: seconds per run (the first includes Prefect's start), peak RSS."""
     code = (
         "import json,sys,time,resource\n"
         "from pathlib import Path\n"
@@ -109,58 +181,93 @@ def flow_run(folder: Path, out: Path, workers: int, cache: bool, runs: int = 1) 
         "kids=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024\n"
         "print(json.dumps({'runs':res,'rss_mb':rss,'child_rss_mb':kids}))\n"
     )
-    env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "ERROR"}
     cache_dir = tempfile.mkdtemp(prefix="bench-cache-")
     proc = subprocess.run([sys.executable, "-c", code, str(folder), str(out), cache_dir], capture_output=True, text=True,
-                          env=env, check=True)
+                          env={**ENV, "PREFECT_HOME": tempfile.mkdtemp(prefix="bench-prefect-")}, check=True)
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def cli_run(folder: Path, out: Path, cache_dir: Path, prefect_home: Path) -> float:
+    """One `plan-extract run` invocation, as a user or cron would type it."""
+    exe = Path(sys.executable).parent / "plan-extract"
+    started = time.perf_counter()
+    subprocess.run([str(exe), "run", str(folder), "--out", str(out), "--no-progress"], capture_output=True, text=True, check=False,
+                   env={**ENV, "PLAN_EXTRACT_CACHE_DIR": str(cache_dir), "PREFECT_HOME": str(prefect_home)})
+    return time.perf_counter() - started
+
+
+def datasets_identical(a: Path, b: Path) -> bool:
+    """Same rows in every dataset apart from run metadata (runs.parquet, report timestamps)."""
+    import pyarrow.parquet as pq
+
+    for p in sorted(a.glob("*.parquet")):
+        if p.name == "runs.parquet":
+            continue
+        ta, tb = pq.read_table(p), pq.read_table(b / p.name)
+        if "seconds" in ta.column_names:
+            ta, tb = ta.drop(["seconds"]), tb.drop(["seconds"])
+        if not ta.equals(tb):
+            return False
+    return True
 
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 50
     work = Path(tempfile.mkdtemp(prefix="plan-extract-bench-"))
-    folder = corpus_folder(n, work / "in")
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    plan_files = [p for p in files if "realworld" not in p.parts]
+    cache = work / "corpus"
     rows: list[tuple[str, str]] = []
 
+    def say(k: str, v: str) -> None:
+        rows.append((k, v))
+        print(f"{k:<62}  {v}", flush=True)
+
+    plans = plan_folder(n, work / "plans", cache)
+    plan_files = files_in(plans)
     floor_s, floor_pages = floor(plan_files)
-    alone = extraction_alone(plan_files, folder)
-    rows.append(("plan documents (samples + generated)", f"{len(plan_files)} files, {floor_pages} PDF pages"))
-    rows.append(("floor: pdfplumber text+tables per page, python-docx load", f"{floor_s:.2f} s"))
-    rows.append(("plan-extract extraction alone (read + extract, in process)", f"{alone['extract_total_s']:.2f} s"))
-    rows.append(("  of which reading", f"{alone['read_s']:.2f} s"))
-    rows.append(("extraction / floor", f"{alone['extract_total_s'] / floor_s:.2f}×"))
+    alone = extraction_alone(plan_files, plans)
+    say("plan documents (samples + generated)", f"{len(plan_files)} files, {floor_pages} PDF pages")
+    say("extraction / floor", f"{alone['total_s'] / floor_s:.2f}×")
+    say("floor: pdfplumber text+tables per page, python-docx load", f"{floor_s:.2f} s")
+    say("plan-extract extraction alone (in process, 1 core)", f"{alone['total_s']:.2f} s")
+    say("  stage shares (profile): read / extract / normalise / records / other",
+        " / ".join(f"{alone['share_' + k]:.0%}" for k in (*_STAGES, "other")))
+    write_s, n_rows = write_stage(plans)
+    say("  write stage (all datasets, atomic swap)", f"{write_s:.2f} s for {n_rows} rows")
 
-    one = flow_run(folder, work / "out1", workers=1, cache=False, runs=2)
-    two = flow_run(folder, work / "out2", workers=2, cache=False, runs=2)
+    one = flow_runs(plans, work / "out1", workers=1, cache=False, runs=2)
+    two = flow_runs(plans, work / "out2", workers=2, cache=False, runs=2)
     warm1, warm2 = one["runs"][1]["seconds"], two["runs"][1]["seconds"]
-    prefect_start = one["runs"][0]["seconds"] - warm1
-    total_pages = floor_pages
-    rows.append(("all files (plans + real-world)", f"{len(files)} files"))
-    rows.append(("whole flow, 1 worker (Prefect already up)", f"{warm1:.2f} s"))
-    rows.append(("whole flow, 2 workers (Prefect already up)", f"{warm2:.2f} s"))
-    rows.append(("speed-up 2 workers / 1", f"{warm1 / warm2:.2f}×"))
-    rows.append(("Prefect ephemeral server start (first run − second)", f"{prefect_start:.1f} s"))
-    rows.append(("end-to-end pages/s on plan PDFs, 2 workers", f"{total_pages / max(warm2, 1e-9):.1f} (all files in the run)"))
+    say("speed-up 2 workers / 1 (whole flow)", f"{warm1 / warm2:.2f}×")
+    say("end-to-end PDF pages/s on plan documents, 2 workers", f"{floor_pages / warm2:.1f} (Word and text files also in the run)")
+    say("whole flow, 1 worker (Prefect up)", f"{warm1:.2f} s")
+    say("whole flow, 2 workers (Prefect up)", f"{warm2:.2f} s")
+    say("Prefect ephemeral server start (first run − second)", f"{one['runs'][0]['seconds'] - warm1:.1f} s")
+    say("datasets identical, 1 vs 2 workers", str(datasets_identical(work / "out1", work / "out2")))
 
-    inc = flow_run(folder, work / "out3", workers=2, cache=True, runs=2)
-    cold, rerun = inc["runs"][0]["seconds"], inc["runs"][1]["seconds"]
-    rows.append(("cold run (cache empty, Prefect start included)", f"{cold:.2f} s"))
-    rows.append(("unchanged rerun (same process)", f"{rerun:.2f} s ({inc['runs'][1]['from_cache']} from cache)"))
-    rows.append(("unchanged rerun / cold", f"{rerun / cold:.3f}"))
+    real = realworld_folder(work / "real")
+    inc = flow_runs(real, work / "out3", workers=2, cache=True, runs=3)
+    cold, rerun = inc["runs"][0]["seconds"], inc["runs"][2]["seconds"]
+    # runs[0] pays Prefect's start and the cold extraction; runs[1] and [2] are unchanged reruns.
+    say("samples + real-world files", f"{len(files_in(real))} files")
+    say("unchanged rerun / cold, one process (serve, watch)", f"{rerun / cold:.3f}")
+    say("  cold run (cache empty, Prefect start included)", f"{cold:.2f} s")
+    say("  unchanged rerun", f"{rerun:.2f} s ({inc['runs'][2]['from_cache']} of {inc['runs'][2]['documents']} from cache)")
+    cache_dir, home = work / "cli-cache", work / "cli-prefect"
+    cli_cold = cli_run(real, work / "out-cli", cache_dir, home)
+    before = {p.name: p.read_bytes() for p in (work / "out-cli").glob("*.parquet") if p.name != "runs.parquet"}
+    cli_rerun = cli_run(real, work / "out-cli", cache_dir, home)
+    after = {p.name: p.read_bytes() for p in (work / "out-cli").glob("*.parquet") if p.name != "runs.parquet"}
+    say("unchanged rerun / cold, two CLI invocations", f"{cli_rerun / cli_cold:.3f} ({cli_rerun:.1f} s / {cli_cold:.1f} s)")
+    say("  datasets byte-identical after the rerun (runs.parquet apart)", str(before == after and bool(before)))
 
-    small = flow_run(folder, work / "out4", workers=2, cache=False)
-    big_folder = corpus_folder(n * 10, work / "in-big")
-    big = flow_run(big_folder, work / "out5", workers=2, cache=False)
-    rows.append((f"peak RSS, flow process, {n} plans", f"{small['rss_mb']:.0f} MB (largest child {small['child_rss_mb']:.0f} MB)"))
-    rows.append((f"peak RSS, flow process, {n * 10} plans", f"{big['rss_mb']:.0f} MB (largest child {big['child_rss_mb']:.0f} MB)"))
-    rows.append(("RSS ratio 10× documents", f"{big['rss_mb'] / small['rss_mb']:.2f}×"))
-    rows.append((f"time {n * 10} plans / {n} plans", f"{big['runs'][0]['seconds'] / small['runs'][0]['seconds']:.2f}×"))
+    small = flow_runs(plan_folder(n, work / "rss-small", cache), work / "out4", workers=2, cache=False, runs=2)
+    big = flow_runs(plan_folder(n * 10, work / "rss-big", cache), work / "out5", workers=2, cache=False, runs=2)
+    say(f"peak RSS ratio, {n * 10} vs {n} plans (flow process)", f"{big['rss_mb'] / small['rss_mb']:.2f}×")
+    say(f"peak RSS, {n} plans", f"{small['rss_mb']:.0f} MB (largest extraction child {small['child_rss_mb']:.0f} MB)")
+    say(f"peak RSS, {n * 10} plans", f"{big['rss_mb']:.0f} MB (largest extraction child {big['child_rss_mb']:.0f} MB)")
+    t_small, t_big = small["runs"][1]["seconds"], big["runs"][1]["seconds"]
+    say(f"time {n * 10} plans / {n} plans (Prefect up)", f"{t_big / t_small:.2f}× ({t_big:.1f} s / {t_small:.1f} s)")
 
-    width = max(len(k) for k, _ in rows)
-    lines = [f"{k:<{width}}  {v}" for k, v in rows]
-    print("\n".join(lines))
     out = ROOT / "benchmarks" / "results.md"
     out.write_text("# Benchmark results\n\n" + f"`python benchmarks/bench.py {n}` on {os.cpu_count()} cores, "
                    f"{time.strftime('%Y-%m-%d')}\n\n| measure | value |\n|---|---|\n"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,25 +19,22 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from extract import progress, spool
 from extract.cache import ResultCache, cache_key, extractor_version
 from extract.discover import Found, discover
 from extract.history import runs_table
 from extract.isolate import extract_isolated
 from extract.pipeline import extract_file, warm_up
 from extract.records import ExtractedDocument
-from extract.run import RunSummary, skipped_record, summarise
+from extract.run import RunSummary, skipped_record, summarise_refs
 from extract.settings import Settings
+from extract.spool import DocRef
 from extract.writers import run_lock, write_datasets
 
-# The CLI sets this to move its progress bar; it is not part of the flow's parameters.
-progress_hook: Callable[[ExtractedDocument], None] | None = None
 
 
-@task(name="extract-document", cache_policy=NO_CACHE, task_run_name="extract {path.name}")
-def extract_document_task(path: Path, root: Path, settings: dict[str, Any], version: str) -> tuple[ExtractedDocument, bool]:
+def _extract_one(path: Path, root: Path, s: Settings, cache: ResultCache | None, version: str) -> tuple[ExtractedDocument, bool]:
     """One document: from the cache when its bytes, path and extractor are unchanged."""
-    s = Settings.resolve(settings)
-    cache = ResultCache(s.cache_dir) if s.cache else None
     rel = path.relative_to(root).as_posix()
     try:
         key = cache_key(path, rel, version)
@@ -54,9 +50,52 @@ def extract_document_task(path: Path, root: Path, settings: dict[str, Any], vers
     return result, False
 
 
+@task(name="extract-documents", cache_policy=NO_CACHE, task_run_name="extract {paths[0].name} (+{extra} more)")
+def extract_batch_task(paths: list[Path], root: Path, settings: dict[str, Any], version: str, spool_dir: str,
+                       extra: int = 0) -> list[DocRef]:
+    """A batch of documents, each extracted on its own (its own child process, its own failure).
+
+    Documents go to Prefect in batches because a task run costs the API server about as much
+    as reading a short plan (benchmarks/results.md). Results go to the run's spool; the task
+    returns only their references. ``extra`` only names the task run.
+    """
+    s = Settings.resolve(settings)
+    cache = ResultCache(s.cache_dir) if s.cache else None
+    refs = []
+    for p in paths:
+        result, cached = _extract_one(p, root, s, cache, version)
+        refs.append(spool.put(Path(spool_dir), result, from_cache=cached))
+        progress.finished_here(refs[-1].json_path, result.document)
+    return refs
+
+
+def plan_batches(paths: list[Path], workers: int, per_worker: int = 4) -> list[list[Path]]:
+    """Documents in ``per_worker`` batches per worker, balanced by estimated cost (longest first
+    into the lightest batch), each batch in discovery order."""
+    if not paths:
+        return []
+    n = min(len(paths), max(1, workers) * per_worker)
+
+    def cost(p: Path) -> float:
+        try:
+            size = p.stat().st_size
+        except OSError:
+            return 0.0
+        # Word files are compressed and text exports are cheap to read: bytes are a rough guide.
+        return size * {".docx": 3.0, ".pdf": 1.0}.get(p.suffix.lower(), 0.3)
+
+    order = {p: i for i, p in enumerate(paths)}
+    bins: list[tuple[float, list[Path]]] = [(0.0, []) for _ in range(n)]
+    for p in sorted(paths, key=cost, reverse=True):
+        i = min(range(n), key=lambda k: bins[k][0])
+        bins[i] = (bins[i][0] + cost(p), bins[i][1] + [p])
+    return [sorted(b, key=order.__getitem__) for _, b in sorted(bins, key=lambda b: -b[0]) if b]
+
+
 @task(name="write-datasets", cache_policy=NO_CACHE)
-def write_datasets_task(results: list[ExtractedDocument], out_dir: Path, extra: dict[str, Any]) -> dict[str, int]:
-    return write_datasets(results, out_dir, extra)
+def write_datasets_task(refs: list[DocRef], out_dir: Path, extra: dict[str, Any]) -> dict[str, int]:
+    """Every dataset, from the spooled documents, one at a time, swapped in atomically."""
+    return write_datasets(spool.SpooledDocuments(refs), out_dir, extra)
 
 
 @flow(name="plan-extract", log_prints=False, validate_parameters=False)
@@ -78,36 +117,36 @@ def _extract_folder(input_dir: Path, out_dir: Path, settings: dict[str, Any]) ->
     warm_up(s)
     version = extractor_version(s.config_dir)
     found: list[Found] = discover(input_dir, exclude=out_dir)
-    slots: list[Any] = []
-    for item in found:
-        if item.skip_reason:
-            slots.append(ExtractedDocument(document=skipped_record(item, input_dir)))
-        else:
-            slots.append(extract_document_task.submit(item.path, input_dir, settings, version))
-    results: list[ExtractedDocument] = []
-    from_cache = 0
-    for slot in slots:
-        if isinstance(slot, ExtractedDocument):
-            result = slot
-        else:
-            result, cached = slot.result()
-            from_cache += cached
-        results.append(result)
-        if progress_hook is not None:
-            progress_hook(result)
-    summary = summarise(results, {}, input_dir, out_dir)
-    flow_run_id = str(getattr(getattr(get_run_context(), "flow_run", None), "id", "") or "") or None
-    runs = runs_table(out_dir, summary, run_id=uuid.uuid4().hex, flow_run_id=flow_run_id, started=started,
-                      ended=dt.datetime.now(dt.timezone.utc), from_cache=from_cache, extractor_version=version)
-    counts = write_datasets_task(results, out_dir, {"runs": runs})
-    summary = summarise(results, counts, input_dir, out_dir)
-    summary.from_cache = from_cache
-    _artifacts(results, summary)
-    logger.info("extracted %d documents (%d from cache): %s", len(results), from_cache, summary.by_status)
+    spool_dir = spool.spool_folder(out_dir)
+    try:
+        refs: list[DocRef] = []
+        for item in found:
+            if item.skip_reason:
+                refs.append(spool.put(spool_dir, ExtractedDocument(document=skipped_record(item, input_dir))))
+                progress.came_back(refs[-1].json_path, refs[-1].document)
+        batches = plan_batches([item.path for item in found if not item.skip_reason], s.workers)
+        futures = [extract_batch_task.submit(b, input_dir, settings, version, str(spool_dir), extra=len(b) - 1)
+                   for b in batches]
+        for future in futures:
+            for ref in future.result():
+                refs.append(ref)
+                progress.came_back(ref.json_path, ref.document)
+        from_cache = sum(r.from_cache for r in refs)
+        summary = summarise_refs(refs, {}, input_dir, out_dir)
+        flow_run_id = str(getattr(getattr(get_run_context(), "flow_run", None), "id", "") or "") or None
+        runs = runs_table(out_dir, summary, run_id=uuid.uuid4().hex, flow_run_id=flow_run_id, started=started,
+                          ended=dt.datetime.now(dt.timezone.utc), from_cache=from_cache, extractor_version=version)
+        counts = write_datasets_task(refs, out_dir, {"runs": runs})
+        summary = summarise_refs(refs, counts, input_dir, out_dir)
+        summary.from_cache = from_cache
+        _artifacts(refs, summary)
+    finally:
+        spool.remove(spool_dir)
+    logger.info("extracted %d documents (%d from cache): %s", len(refs), from_cache, summary.by_status)
     return summary
 
 
-def _artifacts(results: list[ExtractedDocument], summary: RunSummary) -> None:
+def _artifacts(refs: list[DocRef], summary: RunSummary) -> None:
     """What a person sees in the Prefect UI for this run: documents by status, then the problems."""
     create_table_artifact(
         key="documents-by-status",
@@ -115,13 +154,14 @@ def _artifacts(results: list[ExtractedDocument], summary: RunSummary) -> None:
         description=f"{summary.documents} documents from {summary.input_dir}",
     )
     lines = ["# Failures and warnings", ""]
-    for r in results:
-        d = r.document
+    for ref in spool.output_order(refs):
+        d = ref.document
         if d.status in ("failed", "skipped"):
             lines.append(f"- **{d.source_path}** — {d.status}: {d.error}")
-    for r in results:
-        for w in r.warnings:
-            lines.append(f"- {r.document.source_path}: `{w.code}` {w.message}")
+    for ref in spool.output_order(refs):
+        if ref.n_warnings and len(lines) < 2000:
+            for w in spool.load(ref).warnings:
+                lines.append(f"- {ref.document.source_path}: `{w.code}` {w.message}")
     if len(lines) == 2:
         lines.append("None.")
     create_markdown_artifact(key="run-problems", markdown="\n".join(lines[:2000]))

@@ -9,6 +9,7 @@ with ``RLIMIT_AS``; its result comes back as JSON over a pipe.
 from __future__ import annotations
 
 import faulthandler
+import gc
 import os
 import resource
 import select
@@ -23,6 +24,10 @@ from .settings import Settings
 
 
 def _child(write_fd: int, path: Path, root: Path, settings: Settings) -> None:
+    # The parent's objects are the child's too, shared copy-on-write: a cyclic garbage collection
+    # that walked them would write to every one and copy the parent's whole heap (hundreds of MB
+    # in a process running Prefect) into each child. Frozen, the collector leaves them alone.
+    gc.freeze()
     # A crash is reported as this document's failure; a traceback dump on the terminal is noise.
     faulthandler.disable()
     code = 0

@@ -188,6 +188,29 @@ def warm_up(settings: Settings | None = None) -> None:
     from pdfminer import pdfinterp  # noqa: F401
     owner_kind("Warm Up", config)
     find_dates("1 April 2004")
+    # One small plan through every stage: patterns compiled and caches filled on first use are
+    # then the parent's, shared by every forked child instead of rebuilt (and lost) in each.
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="plan-extract-warm-") as tmp:
+        path = Path(tmp) / "warm-up.md"
+        path.write_text(_WARM_UP_PLAN, encoding="utf-8")
+        extract_file(path, Path(tmp), settings, config)
+
+
+_WARM_UP_PLAN = """# Warm-up Improvement Plan 2004-2005
+
+Outcomes: 1. Safer streets 2. Healthier lives
+
+Ref\tAction\tLead Officer\tTimescale\tSuccess Criteria\tStatus
+<b>Theme 1: Housing</b>\t\t\t\t\t
+1.1\tReview the allocations policy (LEAOF-5a/b)\tAnn Lee / Head of Housing\tMarch 2005\tPolicy agreed\tGreen
+1.2\tPublish the tenants' charter\tBob Kay\tw/c 14 Jan 2005\tCharter published (CSCI)\tAmber
+
+Recommendations
+
+1. Strengthen the scrutiny of housing services (CSCI-2) (1, 2)
+"""
 
 
 def _guess_format(path: Path) -> str:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from html import escape
 
 from .model import Provenance
-from .records import ExtractedDocument, Source
+from .records import DocumentRecord, ExtractedDocument, Source
 
 STATUS_ORDER = ("failed", "partial", "skipped", "ok")
 
@@ -82,24 +82,24 @@ def _table(cls: str, headers: list[str], rows: list[list[str]]) -> str:
     return f"<table class='sortable {cls}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _documents(results: list[ExtractedDocument]) -> str:
+def _documents(entries: list[tuple[DocumentRecord, int, int, int]]) -> str:
     rows = []
-    for r in sorted(results, key=lambda r: (STATUS_ORDER.index(r.document.status), r.document.source_path)):
-        d = r.document
+    for d, n_actions, n_recs, n_warnings in sorted(entries, key=lambda e: (STATUS_ORDER.index(e[0].status), e[0].source_path)):
         rows.append([
             f"<a href='#doc-{escape(d.document_id)}'>{escape(d.source_path)}</a>", escape(d.format),
             escape(d.doc_type), f"<span class='st st-{escape(d.status)}'>{escape(d.status)}</span>",
-            escape(str(d.pages or "")), str(len(r.actions)), str(len(r.recommendations)), str(len(r.warnings)),
+            escape(str(d.pages or "")), str(n_actions), str(n_recs), str(n_warnings),
             escape(d.error or ""),
         ])
     return _table("docs", ["file", "format", "type", "status", "pages", "actions", "recs", "warnings", "reason"], rows)
 
 
-def _warnings(results: list[ExtractedDocument]) -> str:
-    rows = []
-    for r in results:
-        for w in r.warnings:
-            rows.append([escape(r.document.source_path), escape(w.code), escape(w.message), escape(_where([w.prov] if w.prov else []))])
+def _warning_rows(r: ExtractedDocument) -> list[list[str]]:
+    return [[escape(r.document.source_path), escape(w.code), escape(w.message), escape(_where([w.prov] if w.prov else []))]
+            for w in r.warnings]
+
+
+def _warnings(rows: list[list[str]]) -> str:
     if not rows:
         return "<p>No warnings.</p>"
     return _table("warns", ["file", "code", "warning", "where"], rows)
@@ -196,26 +196,40 @@ _SCRIPT = """
 """
 
 
-def render_report(results: list[ExtractedDocument], *, generated: dt.datetime | None = None) -> str:
+def iter_report(results: Iterable[ExtractedDocument], *, generated: dt.datetime | None = None) -> Iterator[str]:
+    """The review page in pieces, for writing as it is made. ``results`` is read twice (the
+    overview, then one section per document); a list is sorted here, anything else (a run's
+    spooled documents, read from disk one at a time) must come in output order already."""
     generated = generated or dt.datetime.now(dt.timezone.utc)
-    by_status = Counter(r.document.status for r in results)
+    ordered = sorted(results, key=lambda r: r.document.source_path) if isinstance(results, list) else results
+    entries: list[tuple[DocumentRecord, int, int, int]] = []
+    warning_rows: list[list[str]] = []
+    for r in ordered:
+        entries.append((r.document, len(r.actions), len(r.recommendations), len(r.warnings)))
+        warning_rows.extend(_warning_rows(r))
+    by_status = Counter(d.status for d, _, _, _ in entries)
     summary = " · ".join(f"{by_status.get(s, 0)} {s}" for s in ("ok", "partial", "failed", "skipped"))
-    n_actions = sum(len(r.actions) for r in results)
-    n_recs = sum(len(r.recommendations) for r in results)
-    ordered = sorted(results, key=lambda r: r.document.source_path)
-    return "".join([
+    n_actions = sum(e[1] for e in entries)
+    n_recs = sum(e[2] for e in entries)
+    yield "".join([
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
         "<meta name=viewport content='width=device-width,initial-scale=1'>",
         "<title>plan-extract review</title><style>", _STYLE, "</style></head><body>",
         "<h1>plan-extract review</h1>",
-        f"<p id=summary>{len(results)} documents: {summary} · {n_actions} actions · {n_recs} recommendations · "
+        f"<p id=summary>{len(entries)} documents: {summary} · {n_actions} actions · {n_recs} recommendations · "
         f"generated {escape(generated.strftime('%Y-%m-%d %H:%M UTC'))}</p>",
         "<div id=bar><input id=q type=search placeholder='filter: words in any row' size=40> ",
         "<select id=status><option value=''>any status</option>",
         "".join(f"<option>{s}</option>" for s in ("ok", "partial", "failed", "skipped")),
         "</select><span id=count></span></div>",
-        "<h2>Documents</h2>", _documents(results),
-        "<h2>Warnings</h2>", _warnings(results),
-        "".join(_document_section(r) for r in ordered),
-        "<script>", _SCRIPT, "</script></body></html>",
+        "<h2>Documents</h2>", _documents(entries),
+        "<h2>Warnings</h2>", _warnings(warning_rows),
     ])
+    for r in ordered:
+        yield _document_section(r)
+    yield "".join(["<script>", _SCRIPT, "</script></body></html>"])
+
+
+def render_report(results: Iterable[ExtractedDocument], *, generated: dt.datetime | None = None) -> str:
+    """The review page as one string (see :func:`iter_report`)."""
+    return "".join(iter_report(results, generated=generated))

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from .discover import Found
 from .records import DocumentRecord, ExtractedDocument
+from .spool import DocRef
 
 
 class RunSummary(BaseModel):
@@ -46,5 +47,20 @@ def summarise(results: list[ExtractedDocument], counts: dict[str, int], input_di
         actions=sum(len(r.actions) for r in results),
         recommendations=sum(len(r.recommendations) for r in results),
         warnings=sum(len(r.warnings) for r in results),
+        rows=counts,
+    )
+
+
+def summarise_refs(refs: list[DocRef], counts: dict[str, int], input_dir: Path, out_dir: Path) -> RunSummary:
+    """The same summary from the spool's references, without loading the documents."""
+    by_status = Counter(r.document.status for r in refs)
+    return RunSummary(
+        input_dir=str(input_dir),
+        out_dir=str(out_dir),
+        documents=len(refs),
+        by_status={s: by_status.get(s, 0) for s in ("ok", "partial", "failed", "skipped")},
+        actions=sum(r.n_actions for r in refs),
+        recommendations=sum(r.n_recommendations for r in refs),
+        warnings=sum(r.n_warnings for r in refs),
         rows=counts,
     )

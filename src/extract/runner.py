@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import progress as run_progress
 from .run import RunSummary
 from .settings import Settings
 
@@ -37,17 +38,17 @@ def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progres
     with bar:
         tid = bar.add_task("extracting", total=total, name="starting Prefect…")
 
-        def hook(result) -> None:  # type: ignore[no-untyped-def]
-            bar.update(tid, advance=1, name=result.document.file_name[:40])
+        def hook(document) -> None:  # type: ignore[no-untyped-def]
+            bar.update(tid, advance=1, name=document.file_name[:40])
 
-        ef.progress_hook = hook
+        run_progress.set_hook(hook)
         try:
             with _quiet_shutdown(verbose):
                 workers = Settings.resolve(settings).workers
                 flow = ef.extract_folder_with_workers(workers, runner, address)
                 return flow(input_dir.resolve(), out_dir.resolve(), settings or {})
         finally:
-            ef.progress_hook = None
+            run_progress.set_hook(None)
 
 
 @contextlib.contextmanager

@@ -117,25 +117,56 @@ def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pydict(cols, schema=schema).replace_schema_metadata(meta)
 
 
+# Rows are written to Parquet every this many documents: memory holds one slice of the run.
+FLUSH_EVERY_DOCS = 200
+
+
 def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[str, pa.Table] | None = None) -> dict[str, int]:
-    """Write every dataset into ``folder`` (which must be new). Returns row counts."""
-    docs = list(docs)
+    """Write every dataset into ``folder`` (which must be new). Returns row counts.
+
+    ``docs`` may be a list (sorted here into output order) or any iterable already in output
+    order that can be iterated twice, such as a run's spooled documents: they are read one at a
+    time and written in slices, so memory does not grow with the number of documents.
+    """
+    if isinstance(docs, (list, tuple)):
+        docs = sorted(docs, key=lambda d: (d.document.source_path, d.document.document_id))
     folder.mkdir(parents=True)
     (folder / "json").mkdir()
-    collected: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
-    for doc in sorted(docs, key=lambda d: (d.document.source_path, d.document.document_id)):
-        (folder / "json" / f"{doc.document.document_id}.json").write_text(doc.model_dump_json(indent=1), encoding="utf-8")
-        for name, rows in rows_for(doc).items():
-            collected[name].extend(rows)
-    counts = {}
-    for name, rows in collected.items():
-        pq.write_table(_table(name, rows), folder / f"{name}.parquet")
-        counts[name] = len(rows)
+    buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
+    counts = dict.fromkeys(SCHEMAS, 0)
+    writers: dict[str, pq.ParquetWriter] = {}
+
+    def flush() -> None:
+        for name, rows in buffers.items():
+            if rows:
+                table = _table(name, rows)
+                if name not in writers:
+                    writers[name] = pq.ParquetWriter(folder / f"{name}.parquet", table.schema)
+                writers[name].write_table(table)
+                rows.clear()
+
+    try:
+        for i, doc in enumerate(docs, 1):
+            (folder / "json" / f"{doc.document.document_id}.json").write_text(doc.model_dump_json(indent=1), encoding="utf-8")
+            for name, rows in rows_for(doc).items():
+                buffers[name].extend(rows)
+                counts[name] += len(rows)
+            if i % FLUSH_EVERY_DOCS == 0:
+                flush()
+        flush()
+    finally:
+        for w in writers.values():
+            w.close()
+    for name in SCHEMAS:
+        if name not in writers:
+            pq.write_table(_table(name, []), folder / f"{name}.parquet")
     for name, table in (extra or {}).items():
         pq.write_table(table, folder / f"{name}.parquet")
-    from .report import render_report
+    from .report import iter_report
 
-    (folder / "report.html").write_text(render_report(list(docs)), encoding="utf-8")
+    with open(folder / "report.html", "w", encoding="utf-8") as fh:
+        for piece in iter_report(docs):
+            fh.write(piece)
     return counts
 
 
@@ -194,9 +225,10 @@ def swap_in(staged: Path, out: Path) -> None:
 
 
 def clean_leftovers(out: Path) -> None:
-    """Remove staging folders a killed run left beside the output folder."""
-    for p in out.parent.glob(f".{out.name}.staging-*"):
-        shutil.rmtree(p, ignore_errors=True)
+    """Remove staging and spool folders a killed run left beside the output folder."""
+    for pattern in (f".{out.name}.staging-*", f".{out.name}.spool-*"):
+        for p in out.parent.glob(pattern):
+            shutil.rmtree(p, ignore_errors=True)
     for p in out.parent.glob(f".{out.name}.old-*"):
         if out.exists():
             shutil.rmtree(p, ignore_errors=True)
