@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator
+import io
+from collections.abc import Iterable
+from typing import IO
 from html import escape
 
 from .model import Provenance
@@ -196,40 +198,52 @@ _SCRIPT = """
 """
 
 
-def iter_report(results: Iterable[ExtractedDocument], *, generated: dt.datetime | None = None) -> Iterator[str]:
-    """The review page in pieces, for writing as it is made. ``results`` is read twice (the
-    overview, then one section per document); a list is sorted here, anything else (a run's
-    spooled documents, read from disk one at a time) must come in output order already."""
-    generated = generated or dt.datetime.now(dt.timezone.utc)
-    ordered = sorted(results, key=lambda r: r.document.source_path) if isinstance(results, list) else results
-    entries: list[tuple[DocumentRecord, int, int, int]] = []
-    warning_rows: list[list[str]] = []
-    for r in ordered:
-        entries.append((r.document, len(r.actions), len(r.recommendations), len(r.warnings)))
-        warning_rows.extend(_warning_rows(r))
-    by_status = Counter(d.status for d, _, _, _ in entries)
-    summary = " · ".join(f"{by_status.get(s, 0)} {s}" for s in ("ok", "partial", "failed", "skipped"))
-    n_actions = sum(e[1] for e in entries)
-    n_recs = sum(e[2] for e in entries)
-    yield "".join([
-        "<!doctype html><html lang=en><head><meta charset=utf-8>",
-        "<meta name=viewport content='width=device-width,initial-scale=1'>",
-        "<title>plan-extract review</title><style>", _STYLE, "</style></head><body>",
-        "<h1>plan-extract review</h1>",
-        f"<p id=summary>{len(entries)} documents: {summary} · {n_actions} actions · {n_recs} recommendations · "
-        f"generated {escape(generated.strftime('%Y-%m-%d %H:%M UTC'))}</p>",
-        "<div id=bar><input id=q type=search placeholder='filter: words in any row' size=40> ",
-        "<select id=status><option value=''>any status</option>",
-        "".join(f"<option>{s}</option>" for s in ("ok", "partial", "failed", "skipped")),
-        "</select><span id=count></span></div>",
-        "<h2>Documents</h2>", _documents(entries),
-        "<h2>Warnings</h2>", _warnings(warning_rows),
-    ])
-    for r in ordered:
-        yield _document_section(r)
-    yield "".join(["<script>", _SCRIPT, "</script></body></html>"])
+class ReportBuilder:
+    """The review page built one document at a time: each document's section goes to
+    ``sections`` (a file, for a large run) as it comes; the overview, which needs every
+    document, is made at the end from the few fields kept of each."""
+
+    def __init__(self, sections: IO[str]) -> None:
+        self.sections = sections
+        self.entries: list[tuple[DocumentRecord, int, int, int]] = []
+        self.warning_rows: list[list[str]] = []
+
+    def add(self, r: ExtractedDocument) -> None:
+        self.entries.append((r.document, len(r.actions), len(r.recommendations), len(r.warnings)))
+        self.warning_rows.extend(_warning_rows(r))
+        self.sections.write(_document_section(r))
+
+    def head(self, generated: dt.datetime | None = None) -> str:
+        generated = generated or dt.datetime.now(dt.timezone.utc)
+        by_status = Counter(d.status for d, _, _, _ in self.entries)
+        summary = " · ".join(f"{by_status.get(s, 0)} {s}" for s in ("ok", "partial", "failed", "skipped"))
+        n_actions = sum(e[1] for e in self.entries)
+        n_recs = sum(e[2] for e in self.entries)
+        return "".join([
+            "<!doctype html><html lang=en><head><meta charset=utf-8>",
+            "<meta name=viewport content='width=device-width,initial-scale=1'>",
+            "<title>plan-extract review</title><style>", _STYLE, "</style></head><body>",
+            "<h1>plan-extract review</h1>",
+            f"<p id=summary>{len(self.entries)} documents: {summary} · {n_actions} actions · {n_recs} recommendations · "
+            f"generated {escape(generated.strftime('%Y-%m-%d %H:%M UTC'))}</p>",
+            "<div id=bar><input id=q type=search placeholder='filter: words in any row' size=40> ",
+            "<select id=status><option value=''>any status</option>",
+            "".join(f"<option>{s}</option>" for s in ("ok", "partial", "failed", "skipped")),
+            "</select><span id=count></span></div>",
+            "<h2>Documents</h2>", _documents(self.entries),
+            "<h2>Warnings</h2>", _warnings(self.warning_rows),
+        ])
+
+    @staticmethod
+    def tail() -> str:
+        return "".join(["<script>", _SCRIPT, "</script></body></html>"])
 
 
 def render_report(results: Iterable[ExtractedDocument], *, generated: dt.datetime | None = None) -> str:
-    """The review page as one string (see :func:`iter_report`)."""
-    return "".join(iter_report(results, generated=generated))
+    """The review page as one string; a list is put in output order first."""
+    ordered = sorted(results, key=lambda r: r.document.source_path) if isinstance(results, list) else results
+    sections = io.StringIO()
+    builder = ReportBuilder(sections)
+    for r in ordered:
+        builder.add(r)
+    return builder.head(generated) + sections.getvalue() + builder.tail()

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .discover import Found
-from .records import DocumentRecord, ExtractedDocument
+from .records import DocumentRecord
 from .spool import DocRef
 
 
@@ -34,20 +34,6 @@ def skipped_record(item: Found, root: Path) -> DocumentRecord:
         format=item.path.suffix.lower().lstrip(".") or "unknown",
         status="skipped",
         error=item.skip_reason,
-    )
-
-
-def summarise(results: list[ExtractedDocument], counts: dict[str, int], input_dir: Path, out_dir: Path) -> RunSummary:
-    by_status = Counter(r.document.status for r in results)
-    return RunSummary(
-        input_dir=str(input_dir),
-        out_dir=str(out_dir),
-        documents=len(results),
-        by_status={s: by_status.get(s, 0) for s in ("ok", "partial", "failed", "skipped")},
-        actions=sum(len(r.actions) for r in results),
-        recommendations=sum(len(r.recommendations) for r in results),
-        warnings=sum(len(r.warnings) for r in results),
-        rows=counts,
     )
 
 

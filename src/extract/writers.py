@@ -125,13 +125,18 @@ def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[st
     """Write every dataset into ``folder`` (which must be new). Returns row counts.
 
     ``docs`` may be a list (sorted here into output order) or any iterable already in output
-    order that can be iterated twice, such as a run's spooled documents: they are read one at a
-    time and written in slices, so memory does not grow with the number of documents.
+    order, such as a run's spooled documents: they are read once, one at a time, and written in
+    slices (Parquet row groups, report sections), so memory does not grow with the run.
     """
+    from .report import ReportBuilder
+
     if isinstance(docs, (list, tuple)):
         docs = sorted(docs, key=lambda d: (d.document.source_path, d.document.document_id))
     folder.mkdir(parents=True)
     (folder / "json").mkdir()
+    sections_path = folder / ".report-sections"
+    sections = open(sections_path, "w+", encoding="utf-8")
+    report = ReportBuilder(sections)
     buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
     counts = dict.fromkeys(SCHEMAS, 0)
     writers: dict[str, pq.ParquetWriter] = {}
@@ -151,22 +156,25 @@ def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[st
             for name, rows in rows_for(doc).items():
                 buffers[name].extend(rows)
                 counts[name] += len(rows)
+            report.add(doc)
             if i % FLUSH_EVERY_DOCS == 0:
                 flush()
         flush()
+        with open(folder / "report.html", "w", encoding="utf-8") as fh:
+            fh.write(report.head())
+            sections.seek(0)
+            shutil.copyfileobj(sections, fh)
+            fh.write(report.tail())
     finally:
         for w in writers.values():
             w.close()
+        sections.close()
+        sections_path.unlink(missing_ok=True)
     for name in SCHEMAS:
         if name not in writers:
             pq.write_table(_table(name, []), folder / f"{name}.parquet")
     for name, table in (extra or {}).items():
         pq.write_table(table, folder / f"{name}.parquet")
-    from .report import iter_report
-
-    with open(folder / "report.html", "w", encoding="utf-8") as fh:
-        for piece in iter_report(docs):
-            fh.write(piece)
     return counts
 
 
