@@ -130,3 +130,38 @@ def test_stale_lock_of_a_killed_run_does_not_block(tmp_path: Path) -> None:
     holder.wait()
     with run_lock(out):  # the kernel dropped the killed holder's lock
         pass
+
+
+def test_sigterm_mid_run_stops_cleanly_and_keeps_the_previous_datasets(tmp_path: Path, flow_run_md: Path) -> None:
+    """What a service manager sends: the run stops with a one-line message, the previous datasets
+    stay as they were, and nothing it started (the temporary Prefect server, extraction workers)
+    is left running."""
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(flow_run_md, out)
+    before = _fingerprint(out)
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(4):  # enough pages that the run is still extracting when the signal comes
+        for pdf in SAMPLES.glob("*.pdf"):
+            shutil.copy(pdf, inbox / f"{i}-{pdf.name}")
+    proc = subprocess.Popen([sys.executable, "-m", "extract", "run", str(inbox), "--out", str(out), "--no-progress"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not list(tmp_path.glob(".out.spool-*")) and time.monotonic() < deadline:
+            time.sleep(0.05)  # the spool appears when extraction starts
+        assert proc.poll() is None, proc.communicate()[0]
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.returncode is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130, output
+    assert f"interrupted; {out} holds the datasets of the last run that finished" in output
+    assert _fingerprint(out) == before
+    time.sleep(1)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # no process of the run's group is left

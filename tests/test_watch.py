@@ -44,7 +44,9 @@ def test_watch_reacts_to_new_changed_and_deleted_files(tmp_path: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "extract", "watch", str(inbox), "--out", str(out), "--settle", "1"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "COLUMNS": "200"},
+        start_new_session=True,  # its own process group: whatever it leaves running can be found
     )
+    stopped = False
     try:
         assert _wait(lambda: _documents(out) == ["matrix.md"]), "the first sweep did not write the datasets"
         runs = _runs(out)
@@ -79,9 +81,25 @@ def test_watch_reacts_to_new_changed_and_deleted_files(tmp_path: Path) -> None:
         (inbox / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj garbage")
         assert _wait(lambda: "broken.pdf" in _documents(out))
         assert proc.poll() is None
-    finally:
+
+        # Ctrl-C right after a run has written its datasets (while Prefect is closing the run, where
+        # it swallows interrupts) still stops the watch, and its Prefect server goes with it.
         proc.send_signal(signal.SIGINT)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        output, _ = proc.communicate(timeout=30)  # times out if a leftover child holds the pipe
+        stopped = True
+        assert proc.returncode == 0
+        assert output.rstrip().endswith("stopped watching")
+        assert not _group_alive(proc.pid), "the watch left processes running (its Prefect server?)"
+    finally:
+        if not stopped:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _group_alive(pgid: int) -> bool:
+    time.sleep(1)
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True

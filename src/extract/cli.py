@@ -4,7 +4,8 @@ an :class:`ExtractError` becomes one line on stderr and exit code 2."""
 from __future__ import annotations
 
 import os
-import sys
+import signal
+import threading
 from pathlib import Path
 
 import typer
@@ -22,6 +23,27 @@ def quiet_prefect(verbose: bool = False) -> None:
     os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_API_SERVICES_TRIGGERS_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_on_signals(stop: threading.Event) -> None:
+    """Ctrl-C or SIGTERM (what a service manager sends) sets ``stop`` as well as interrupting.
+
+    Prefect swallows an interrupt that lands after a flow's own code has finished (while the run
+    is being marked complete), so a watch could miss the one signal it gets; the event it polls
+    cannot be missed.
+    """
+
+    def handler(signum: int, frame: object) -> None:
+        stop.set()
+        raise KeyboardInterrupt
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not signal.SIG_IGN:  # started with nohup or as a background job
+            signal.signal(sig, handler)
 
 
 def _fail(exc: ExtractError) -> None:
@@ -79,6 +101,10 @@ def run(
         _fail(exc)
     except UsageError as exc:
         _fail(exc)
+    except KeyboardInterrupt:
+        typer.secho(f"plan-extract: interrupted; {out} holds the datasets of the last run that finished, "
+                    "never part of one", err=True)
+        raise typer.Exit(130) from None
     from .report_console import print_summary
 
     print_summary(summary)
@@ -114,10 +140,13 @@ def watch(
         typer.secho(f"plan-extract: run failed, still watching: {exc}", err=True, fg=typer.colors.RED)
 
     typer.echo(f"watching {input_dir} → {out} (Ctrl-C to stop)")
+    stop = threading.Event()
+    stop_on_signals(stop)
     try:
-        watch_folder(input_dir, out, once, settle_s=settle, on_error=report)
+        watch_folder(input_dir, out, once, settle_s=settle, on_error=report, stop=stop)
     except KeyboardInterrupt:
-        typer.echo("stopped watching")
+        pass
+    typer.echo("stopped watching")
 
 
 @app.command()
@@ -191,11 +220,11 @@ def schema(out: Path = typer.Option(Path("schemas/document.schema.json"), "--out
 
 
 def main() -> None:
-    try:
-        app()
-    except KeyboardInterrupt:
-        typer.secho("plan-extract: interrupted; the previous datasets are unchanged", err=True)
-        sys.exit(130)
+    # SIGTERM ends a command as Ctrl-C does, through Python's exit path, so the temporary Prefect
+    # server it started is stopped too instead of being left running without a parent.
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
+        signal.signal(signal.SIGTERM, _interrupt)
+    app()  # typer turns an interrupt that reaches it into exit code 130
 
 
 if __name__ == "__main__":
