@@ -20,6 +20,7 @@ from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from extract import progress, spool
+from extract.batches import plan_batches
 from extract.cache import ResultCache, cache_key, extractor_version
 from extract.discover import Found, discover
 from extract.history import runs_table
@@ -67,29 +68,6 @@ def extract_batch_task(paths: list[Path], root: Path, settings: dict[str, Any], 
         refs.append(spool.put(Path(spool_dir), result, from_cache=cached))
         progress.finished_here(refs[-1].json_path, result.document)
     return refs
-
-
-def plan_batches(paths: list[Path], workers: int, per_worker: int = 4) -> list[list[Path]]:
-    """Documents in ``per_worker`` batches per worker, balanced by estimated cost (longest first
-    into the lightest batch), each batch in discovery order."""
-    if not paths:
-        return []
-    n = min(len(paths), max(1, workers) * per_worker)
-
-    def cost(p: Path) -> float:
-        try:
-            size = p.stat().st_size
-        except OSError:
-            return 0.0
-        # Word files are compressed and text exports are cheap to read: bytes are a rough guide.
-        return size * {".docx": 3.0, ".pdf": 1.0}.get(p.suffix.lower(), 0.3)
-
-    order = {p: i for i, p in enumerate(paths)}
-    bins: list[tuple[float, list[Path]]] = [(0.0, []) for _ in range(n)]
-    for p in sorted(paths, key=cost, reverse=True):
-        i = min(range(n), key=lambda k: bins[k][0])
-        bins[i] = (bins[i][0] + cost(p), bins[i][1] + [p])
-    return [sorted(b, key=order.__getitem__) for _, b in sorted(bins, key=lambda b: -b[0]) if b]
 
 
 @task(name="write-datasets", cache_policy=NO_CACHE)
@@ -159,9 +137,8 @@ def _artifacts(refs: list[DocRef], summary: RunSummary) -> None:
         if d.status in ("failed", "skipped"):
             lines.append(f"- **{d.source_path}** — {d.status}: {d.error}")
     for ref in spool.output_order(refs):
-        if ref.n_warnings and len(lines) < 2000:
-            for w in spool.load(ref).warnings:
-                lines.append(f"- {ref.document.source_path}: `{w.code}` {w.message}")
+        if len(lines) < 2000:
+            lines.extend(f"- {ref.document.source_path}: `{code}` {message}" for code, message in ref.warnings)
     if len(lines) == 2:
         lines.append("None.")
     create_markdown_artifact(key="run-problems", markdown="\n".join(lines[:2000]))

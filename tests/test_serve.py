@@ -80,6 +80,10 @@ def test_cron_deployment_on_a_real_server(tmp_path: Path) -> None:
         arts = httpx.post(f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}},
                           timeout=10).json()
         assert {a["key"] for a in arts} >= {"documents-by-status", "run-problems"}
+        problems = next(a for a in arts if a["key"] == "run-problems")["data"]
+        [(n_warnings, code, message)] = duckdb.sql(
+            f"select count(*) over (), code, message from '{out}/warnings.parquet' order by code limit 1").fetchall()
+        assert n_warnings > 0 and f"- matrix.md: `{code}` {message}" in problems
     finally:
         if serve is not None:
             _stop(serve)

@@ -31,6 +31,9 @@ class DocRef(BaseModel):
     n_recommendations: int = 0
     n_warnings: int = 0
     from_cache: bool = False
+    # (code, message) of each warning: what the run's summary artifact lists, without reading
+    # the document back.
+    warnings: list[tuple[str, str]] = []
 
 
 def spool_folder(out: Path) -> Path:
@@ -44,7 +47,7 @@ def put(folder: Path, result: ExtractedDocument, *, from_cache: bool = False) ->
         fh.write(result.model_dump_json().encode())
     return DocRef(json_path=tmp, document=result.document, n_actions=len(result.actions),
                   n_recommendations=len(result.recommendations), n_warnings=len(result.warnings),
-                  from_cache=from_cache)
+                  from_cache=from_cache, warnings=[(w.code, w.message) for w in result.warnings])
 
 
 def load(ref: DocRef) -> ExtractedDocument:
