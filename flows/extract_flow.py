@@ -24,7 +24,7 @@ from extract.batches import plan_batches
 from extract.cache import ResultCache, cache_key, extractor_version
 from extract.discover import Found, discover
 from extract.history import runs_table
-from extract.isolate import extract_isolated
+from extract.isolate import extract_isolated_batch
 from extract.pipeline import extract_file, warm_up
 from extract.records import ExtractedDocument
 from extract.run import RunSummary, skipped_record, summarise_refs
@@ -33,28 +33,21 @@ from extract.spool import DocRef
 from extract.writers import run_lock, write_datasets
 
 
-
-def _extract_one(path: Path, root: Path, s: Settings, cache: ResultCache | None, version: str) -> tuple[ExtractedDocument, bool]:
-    """One document: from the cache when its bytes, path and extractor are unchanged."""
-    rel = path.relative_to(root).as_posix()
-    try:
-        key = cache_key(path, rel, version)
-    except OSError:
-        key = None
-    if cache is not None and key is not None and not s.full:
-        hit = cache.get(key)
-        if hit is not None:
-            return hit, True
-    result = extract_isolated(path, root, s) if s.isolate else extract_file(path, root, s)
-    if cache is not None and key is not None:
-        cache.put(key, result)
-    return result, False
+def _cache_keys(paths: list[Path], root: Path, version: str) -> dict[Path, str | None]:
+    keys: dict[Path, str | None] = {}
+    for path in paths:
+        try:
+            keys[path] = cache_key(path, path.relative_to(root).as_posix(), version)
+        except OSError:
+            keys[path] = None
+    return keys
 
 
 @task(name="extract-documents", cache_policy=NO_CACHE, task_run_name="extract {paths[0].name} (+{extra} more)")
 def extract_batch_task(paths: list[Path], root: Path, settings: dict[str, Any], version: str, spool_dir: str,
                        extra: int = 0) -> list[DocRef]:
-    """A batch of documents, each extracted on its own (its own child process, its own failure).
+    """A batch of documents, each extracted on its own (its own failure, in a child process that
+    reads the batch's files in turn), unchanged ones taken from the results cache.
 
     Documents go to Prefect in batches because a task run costs the API server about as much
     as reading a short plan (benchmarks/results.md). Results go to the run's spool; the task
@@ -62,11 +55,29 @@ def extract_batch_task(paths: list[Path], root: Path, settings: dict[str, Any], 
     """
     s = Settings.resolve(settings)
     cache = ResultCache(s.cache_dir) if s.cache else None
-    refs = []
-    for p in paths:
-        result, cached = _extract_one(p, root, s, cache, version)
+    keys = _cache_keys(paths, root, version) if cache is not None else {}
+    refs: list[DocRef] = []
+
+    def done(path: Path, result: ExtractedDocument, cached: bool = False) -> None:
+        key = keys.get(path)
+        if cache is not None and key is not None and not cached:
+            cache.put(key, result)
         refs.append(spool.put(Path(spool_dir), result, from_cache=cached))
         progress.finished_here(refs[-1].json_path, result.document)
+
+    todo = []
+    for path in paths:
+        key = keys.get(path)
+        hit = cache.get(key) if cache is not None and key is not None and not s.full else None
+        if hit is not None:
+            done(path, hit, cached=True)
+        else:
+            todo.append(path)
+    if s.isolate:
+        extract_isolated_batch(todo, root, s, done)
+    else:
+        for path in todo:
+            done(path, extract_file(path, root, s))
     return refs
 
 

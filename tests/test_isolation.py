@@ -64,3 +64,65 @@ def test_memory_is_capped(plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(isolate, "extract_file", _hog)
     result = isolate.extract_isolated(plan, plan.parent, Settings(max_memory_mb=256))
     assert result.document.status == "failed" and "ran out of memory (limit 256 MB)" in (result.document.error or "")
+
+
+def _plans(tmp: Path, n: int) -> list[Path]:
+    paths = []
+    for i in range(n):
+        p = tmp / f"plan-{i}.md"
+        p.write_bytes((SAMPLES / "childrens-services-action-matrix.md").read_bytes())
+        paths.append(p)
+    return paths
+
+
+def _batch(paths: list[Path], settings: Settings) -> dict[str, str]:
+    got: dict[str, str] = {}
+    isolate.extract_isolated_batch(paths, paths[0].parent, settings,
+                                   lambda p, r: got.setdefault(p.name, r.document.status + " " + (r.document.error or "")))
+    return got
+
+
+def test_a_batch_is_read_by_one_child_and_each_file_gets_its_result(tmp_path: Path) -> None:
+    from extract.pipeline import extract_file
+
+    paths = _plans(tmp_path, 3)
+    results: list = []
+    isolate.extract_isolated_batch(paths, tmp_path, Settings(), lambda p, r: results.append((p, r)))
+    assert [p for p, _ in results] == paths
+    here = extract_file(paths[1], tmp_path, Settings())
+    assert results[1][1].recommendations == here.recommendations and results[1][1].document.source_path == "plan-1.md"
+
+
+def _only_second(fault):  # type: ignore[no-untyped-def]
+    from extract.pipeline import extract_file
+
+    def run(path, root, settings):  # type: ignore[no-untyped-def]
+        if path.name == "plan-1.md":
+            fault()
+        return extract_file(path, root, settings)
+
+    return run
+
+
+@pytest.mark.parametrize(("fault", "settings", "reason"), [
+    (_hang, Settings(timeout_s=1.5), "failed timed out after 2 s"),
+    (_segfault, Settings(), "failed the reader crashed (killed by SIGSEGV)"),
+    (_hog, Settings(max_memory_mb=256), "failed ran out of memory (limit 256 MB)"),
+])
+def test_a_bad_file_in_a_batch_fails_alone_and_the_rest_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 fault, settings: Settings, reason: str) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(isolate, "extract_file", _only_second(fault))
+    got = _batch(_plans(tmp_path, 4), settings)
+    assert list(got) == ["plan-0.md", "plan-1.md", "plan-2.md", "plan-3.md"]
+    assert got["plan-1.md"].startswith(reason)
+    assert all(got[f"plan-{i}.md"] == "ok " for i in (0, 2, 3))
+
+
+def test_a_child_that_cannot_start_fails_its_first_file_and_goes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_cap(limit_mb: float) -> None:
+        raise OSError("no limits here")
+
+    monkeypatch.setattr(isolate, "_cap_memory", broken_cap)
+    got = _batch(_plans(tmp_path, 2), Settings(max_memory_mb=512))
+    assert got == {"plan-0.md": "failed the reader crashed (exit code 70): please report this file",
+                   "plan-1.md": "failed the reader crashed (exit code 70): please report this file"}

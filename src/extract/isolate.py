@@ -1,9 +1,12 @@
-"""Extract one file in a child process, so a hang, a memory blow-up or a crash in a parser costs
+"""Extract files in a child process, so a hang, a memory blow-up or a crash in a parser costs
 that file alone: it becomes a ``failed`` row with a reason, and the run goes on.
 
-The child is forked (``os.fork``) from a warmed-up parent (configuration, spaCy pipeline and patterns already
-loaded), so isolation costs milliseconds, not a fresh interpreter. Its address space is capped
-with ``RLIMIT_AS``; its result comes back as JSON over a pipe.
+The child is forked (``os.fork``) from a warmed-up parent (configuration, spaCy pipeline and
+patterns already loaded), so isolation costs milliseconds, not a fresh interpreter. One child
+reads a whole batch of files in turn, keeping what the parsers cache between files (fonts,
+CMaps, compiled patterns) as a single process would; each result comes back over a pipe as it
+is made. When a file hangs or kills its child, that file alone fails and a new child takes the
+rest of the batch. The child's heap is capped with ``RLIMIT_DATA``.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import os
 import resource
 import select
 import signal
+import struct
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import ConfigError
@@ -22,8 +27,17 @@ from .pipeline import extract_file, failed_record
 from .records import ExtractedDocument
 from .settings import Settings
 
+_FRAME = struct.Struct("!I")
 
-def _child(write_fd: int, path: Path, root: Path, settings: Settings) -> None:
+
+def _send(fd: int, payload: bytes) -> None:
+    data = _FRAME.pack(len(payload)) + payload
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _child(write_fd: int, paths: list[Path], root: Path, settings: Settings) -> None:
     # The parent's objects are the child's too, shared copy-on-write: a cyclic garbage collection
     # that walked them would write to every one and copy the parent's whole heap (hundreds of MB
     # in a process running Prefect) into each child. Frozen, the collector leaves them alone.
@@ -34,15 +48,17 @@ def _child(write_fd: int, path: Path, root: Path, settings: Settings) -> None:
     try:
         if settings.max_memory_mb:
             _cap_memory(settings.max_memory_mb)
-        try:
-            result = extract_file(path, root, settings)
-            payload = b"R" + result.model_dump_json().encode()
-        except MemoryError:
-            payload = b"M"
-        except ConfigError as exc:
-            payload = b"C" + str(exc).encode()
-        with os.fdopen(write_fd, "wb") as fh:
-            fh.write(payload)
+        for path in paths:
+            _send(write_fd, b"S")  # started: the parent's clock for this file's time limit
+            try:
+                result = extract_file(path, root, settings)
+                payload = b"R" + result.model_dump_json().encode()
+            except MemoryError:
+                _send(write_fd, b"M")
+                break  # a heap that ran out is no place to read the next file: a new child takes it
+            except ConfigError as exc:
+                payload = b"C" + str(exc).encode()
+            _send(write_fd, payload)
     except BaseException:  # noqa: BLE001 - whatever happens, the parent sees a crash, never a hang
         code = 70
     finally:
@@ -67,59 +83,133 @@ def _cap_memory(limit_mb: float) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
 
 
-def _read_until(fd: int, deadline: float) -> bytes | None:
-    """Everything the child writes, or None when the deadline passes first."""
-    chunks: list[bytes] = []
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return None
-        ready, _, _ = select.select([fd], [], [], left)
-        if not ready:
-            return None
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
+class _Frames:
+    """Length-prefixed messages from a child, each awaited with a deadline."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.buffer = b""
+        self.closed = False
+
+    def next(self, deadline: float) -> bytes | None:
+        """The next message; ``None`` when the deadline passes first; ``b""`` when the child is gone."""
+        while True:
+            if len(self.buffer) >= _FRAME.size:
+                (n,) = _FRAME.unpack_from(self.buffer)
+                if len(self.buffer) >= _FRAME.size + n:
+                    message = self.buffer[_FRAME.size:_FRAME.size + n]
+                    self.buffer = self.buffer[_FRAME.size + n:]
+                    return message
+            if self.closed:
+                return b""
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            ready, _, _ = select.select([self.fd], [], [], left)
+            if not ready:
+                return None
+            chunk = os.read(self.fd, 1 << 20)
+            if chunk:
+                self.buffer += chunk
+            else:
+                self.closed = True
 
 
-def extract_isolated(path: Path, root: Path, settings: Settings) -> ExtractedDocument:
-    """``extract_file`` in a forked child with a time limit and a memory cap.
+def extract_isolated_batch(paths: list[Path], root: Path, settings: Settings,
+                           on_result: Callable[[Path, ExtractedDocument], None]) -> None:
+    """``extract_file`` of each of ``paths``, in order, in forked children with a time limit per
+    file and a memory cap; ``on_result`` gets each result as it comes.
 
     ``os.fork`` rather than ``multiprocessing``: it works inside daemonic workers (Dask,
     process pools), which multiprocessing refuses to let have children.
     """
+    todo = list(paths)
+    while todo:
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            os.close(read_fd)
+            _child(write_fd, todo, root, settings)
+        os.close(write_fd)
+        frames = _Frames(read_fd)
+        try:
+            todo = _collect(frames, pid, todo, root, settings, on_result)
+        finally:
+            os.close(read_fd)
+
+
+def _collect(frames: _Frames, pid: int, todo: list[Path], root: Path, settings: Settings,
+             on_result: Callable[[Path, ExtractedDocument], None]) -> list[Path]:
+    """Results from one child; returns the files it left unread (after a failure that ended it)."""
+    i = 0
     started = time.perf_counter()
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        os.close(read_fd)
-        _child(write_fd, path, root, settings)
-    os.close(write_fd)
-    try:
-        payload = _read_until(read_fd, time.monotonic() + settings.timeout_s)
-    finally:
-        os.close(read_fd)
-    if payload is None:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        return failed_record(
-            path, root,
-            f"timed out after {settings.timeout_s:.0f} s: the file is too large or complex to read in time; "
-            "split it, or raise PLAN_EXTRACT_TIMEOUT_S",
-            seconds=time.perf_counter() - started,
-        )
+    far = time.monotonic() + max(60.0, settings.timeout_s)  # a fork that never starts is a crash too
+    message = frames.next(far)
+    while i < len(todo):
+        if message != b"S":  # the child died (or broke the protocol) before starting this file
+            status = _reap(pid, kill=message is None)
+            if i > 0:
+                return todo[i:]  # between two files: a new child takes the rest
+            # Before its first file: blamed on that file, so that a child that cannot start
+            # ends the batch instead of being forked again forever.
+            on_result(todo[0], failed_record(
+                todo[0], root, f"the reader crashed ({_describe_exit(status)}): please report this file", seconds=0.0))
+            return todo[1:]
+        started = time.perf_counter()
+        message = frames.next(time.monotonic() + settings.timeout_s)
+        path = todo[i]
+        if message is None:
+            _reap(pid, kill=True)
+            on_result(path, failed_record(
+                path, root,
+                f"timed out after {settings.timeout_s:.0f} s: the file is too large or complex to read in time; "
+                "split it, or raise PLAN_EXTRACT_TIMEOUT_S",
+                seconds=time.perf_counter() - started,
+            ))
+            return todo[i + 1:]
+        if message.startswith(b"R"):
+            on_result(path, ExtractedDocument.model_validate_json(message[1:]))
+        elif message.startswith(b"C"):
+            _reap(pid, kill=True)
+            raise ConfigError(message[1:].decode())
+        elif message.startswith(b"M"):
+            _reap(pid, kill=False)
+            on_result(path, failed_record(
+                path, root,
+                f"ran out of memory (limit {settings.max_memory_mb:.0f} MB): the file is too large to read; "
+                "split it, or raise PLAN_EXTRACT_MAX_MEMORY_MB",
+                seconds=time.perf_counter() - started,
+            ))
+            return todo[i + 1:]
+        else:
+            status = _reap(pid, kill=False)
+            on_result(path, failed_record(
+                path, root, f"the reader crashed ({_describe_exit(status)}): please report this file",
+                seconds=time.perf_counter() - started,
+            ))
+            return todo[i + 1:]
+        i += 1
+        message = frames.next(far if i == len(todo) else time.monotonic() + max(60.0, settings.timeout_s))
+    _reap(pid, kill=False)
+    return []
+
+
+def _reap(pid: int, *, kill: bool) -> int | None:
+    """Wait for the child (killing it first if asked); its exit code, negative for a signal."""
+    if kill:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     _, status = os.waitpid(pid, 0)
-    if payload.startswith(b"R"):
-        return ExtractedDocument.model_validate_json(payload[1:])
-    if payload.startswith(b"C"):
-        raise ConfigError(payload[1:].decode())
-    if payload.startswith(b"M"):
-        reason = (f"ran out of memory (limit {settings.max_memory_mb:.0f} MB): the file is too large to read; "
-                  "split it, or raise PLAN_EXTRACT_MAX_MEMORY_MB")
-    else:
-        reason = f"the reader crashed ({_describe_exit(os.waitstatus_to_exitcode(status))}): please report this file"
-    return failed_record(path, root, reason, seconds=time.perf_counter() - started)
+    return os.waitstatus_to_exitcode(status)
+
+
+def extract_isolated(path: Path, root: Path, settings: Settings) -> ExtractedDocument:
+    """``extract_file`` of one file in a forked child (see :func:`extract_isolated_batch`)."""
+    results: list[ExtractedDocument] = []
+    extract_isolated_batch([path], root, settings, lambda _, r: results.append(r))
+    return results[0]
 
 
 def _describe_exit(code: int | None) -> str:
