@@ -138,60 +138,54 @@ def extract_isolated_batch(paths: list[Path], root: Path, settings: Settings,
             os.close(read_fd)
 
 
+# How long a child may take to begin its next file (it says so before reading it): a child that
+# stays silent that long is stuck outside any file.
+_START_S = 60.0
+
+
 def _collect(frames: _Frames, pid: int, todo: list[Path], root: Path, settings: Settings,
              on_result: Callable[[Path, ExtractedDocument], None]) -> list[Path]:
     """Results from one child; returns the files it left unread (after a failure that ended it)."""
-    i = 0
-    started = time.perf_counter()
-    far = time.monotonic() + max(60.0, settings.timeout_s)  # a fork that never starts is a crash too
-    message = frames.next(far)
-    while i < len(todo):
-        if message != b"S":  # the child died (or broke the protocol) before starting this file
+    for i, path in enumerate(todo):
+        message = frames.next(time.monotonic() + _START_S)
+        if message != b"S":  # the child died before starting this file
             status = _reap(pid, kill=message is None)
             if i > 0:
                 return todo[i:]  # between two files: a new child takes the rest
             # Before its first file: blamed on that file, so that a child that cannot start
             # ends the batch instead of being forked again forever.
-            on_result(todo[0], failed_record(
-                todo[0], root, f"the reader crashed ({_describe_exit(status)}): please report this file", seconds=0.0))
+            on_result(path, failed_record(path, root, _crashed(status), seconds=0.0))
             return todo[1:]
         started = time.perf_counter()
         message = frames.next(time.monotonic() + settings.timeout_s)
-        path = todo[i]
-        if message is None:
-            _reap(pid, kill=True)
-            on_result(path, failed_record(
-                path, root,
-                f"timed out after {settings.timeout_s:.0f} s: the file is too large or complex to read in time; "
-                "split it, or raise PLAN_EXTRACT_TIMEOUT_S",
-                seconds=time.perf_counter() - started,
-            ))
-            return todo[i + 1:]
-        if message.startswith(b"R"):
+        if message is not None and message.startswith(b"R"):
             on_result(path, ExtractedDocument.model_validate_json(message[1:]))
-        elif message.startswith(b"C"):
+            continue
+        if message is not None and message.startswith(b"C"):
             _reap(pid, kill=True)
             raise ConfigError(message[1:].decode())
-        elif message.startswith(b"M"):
-            _reap(pid, kill=False)
-            on_result(path, failed_record(
-                path, root,
-                f"ran out of memory (limit {settings.max_memory_mb:.0f} MB): the file is too large to read; "
-                "split it, or raise PLAN_EXTRACT_MAX_MEMORY_MB",
-                seconds=time.perf_counter() - started,
-            ))
-            return todo[i + 1:]
-        else:
-            status = _reap(pid, kill=False)
-            on_result(path, failed_record(
-                path, root, f"the reader crashed ({_describe_exit(status)}): please report this file",
-                seconds=time.perf_counter() - started,
-            ))
-            return todo[i + 1:]
-        i += 1
-        message = frames.next(far if i == len(todo) else time.monotonic() + max(60.0, settings.timeout_s))
+        reason = _failure(message, pid, settings)
+        on_result(path, failed_record(path, root, reason, seconds=time.perf_counter() - started))
+        return todo[i + 1:]
     _reap(pid, kill=False)
     return []
+
+
+def _failure(message: bytes | None, pid: int, settings: Settings) -> str:
+    """Why the child's file failed: no answer in time, out of memory, or the child died."""
+    if message is None:
+        _reap(pid, kill=True)
+        return (f"timed out after {settings.timeout_s:.0f} s: the file is too large or complex to read in time; "
+                "split it, or raise PLAN_EXTRACT_TIMEOUT_S")
+    status = _reap(pid, kill=False)
+    if message.startswith(b"M"):
+        return (f"ran out of memory (limit {settings.max_memory_mb:.0f} MB): the file is too large to read; "
+                "split it, or raise PLAN_EXTRACT_MAX_MEMORY_MB")
+    return _crashed(status)
+
+
+def _crashed(status: int | None) -> str:
+    return f"the reader crashed ({_describe_exit(status)}): please report this file"
 
 
 def _reap(pid: int, *, kill: bool) -> int | None:
