@@ -67,7 +67,9 @@ def test_cron_deployment_on_a_real_server(tmp_path: Path) -> None:
         crons = [s["schedule"].get("cron") for s in deployment["schedules"]]
         assert crons == ["0 2 * * *"] and deployment["schedules"][0]["schedule"]["timezone"] == "Europe/London"
 
-        run = httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={}, timeout=10).json()
+        # A busy server can answer an error (its SQLite is shared with the scheduler): ask again.
+        run = _wait(lambda: (r := httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={},
+                                             timeout=10)).is_success and r.json(), 60)
         state = _wait(lambda: (s := httpx.get(f"{api}/flow_runs/{run['id']}", timeout=5).json()["state"]["type"])
                       in ("COMPLETED", "FAILED", "CRASHED") and s, 240)
         assert state == "COMPLETED"

@@ -39,7 +39,7 @@ def stop_on_signals(stop: threading.Event) -> None:
 
     def handler(signum: int, frame: object) -> None:
         stop.set()
-        raise KeyboardInterrupt
+        _interrupt(signum, frame)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         if signal.getsignal(sig) is not signal.SIG_IGN:  # started with nohup or as a background job

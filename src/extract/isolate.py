@@ -88,7 +88,7 @@ class _Frames:
 
     def __init__(self, fd: int) -> None:
         self.fd = fd
-        self.buffer = b""
+        self.buffer = bytearray()  # grown and consumed in place: a result can be megabytes
         self.closed = False
 
     def next(self, deadline: float) -> bytes | None:
@@ -97,8 +97,8 @@ class _Frames:
             if len(self.buffer) >= _FRAME.size:
                 (n,) = _FRAME.unpack_from(self.buffer)
                 if len(self.buffer) >= _FRAME.size + n:
-                    message = self.buffer[_FRAME.size:_FRAME.size + n]
-                    self.buffer = self.buffer[_FRAME.size + n:]
+                    message = bytes(self.buffer[_FRAME.size:_FRAME.size + n])
+                    del self.buffer[:_FRAME.size + n]
                     return message
             if self.closed:
                 return b""

@@ -11,11 +11,11 @@ Every text from a document is escaped: a hostile document cannot inject markup.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 import io
+from collections import Counter
 from collections.abc import Iterable
-from typing import IO
 from html import escape
+from typing import IO
 
 from .model import Provenance
 from .records import DocumentRecord, ExtractedDocument, Source

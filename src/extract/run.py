@@ -47,6 +47,6 @@ def summarise_refs(refs: list[DocRef], counts: dict[str, int], input_dir: Path, 
         by_status={s: by_status.get(s, 0) for s in ("ok", "partial", "failed", "skipped")},
         actions=sum(r.n_actions for r in refs),
         recommendations=sum(r.n_recommendations for r in refs),
-        warnings=sum(r.n_warnings for r in refs),
+        warnings=sum(len(r.warnings) for r in refs),
         rows=counts,
     )

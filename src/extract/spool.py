@@ -29,10 +29,9 @@ class DocRef(BaseModel):
     document: DocumentRecord
     n_actions: int = 0
     n_recommendations: int = 0
-    n_warnings: int = 0
     from_cache: bool = False
-    # (code, message) of each warning: what the run's summary artifact lists, without reading
-    # the document back.
+    # (code, message) of each warning: what the run's summary and its artifact list, without
+    # reading the document back.
     warnings: list[tuple[str, str]] = []
 
 
@@ -46,7 +45,7 @@ def put(folder: Path, result: ExtractedDocument, *, from_cache: bool = False) ->
     with os.fdopen(fd, "wb") as fh:
         fh.write(result.model_dump_json().encode())
     return DocRef(json_path=tmp, document=result.document, n_actions=len(result.actions),
-                  n_recommendations=len(result.recommendations), n_warnings=len(result.warnings),
+                  n_recommendations=len(result.recommendations),
                   from_cache=from_cache, warnings=[(w.code, w.message) for w in result.warnings])
 
 
