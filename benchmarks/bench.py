@@ -132,7 +132,7 @@ _STAGES = {
 
 def extraction_time(files: list[Path], root: Path) -> float:
     """read + extract + normalise of every file in this process."""
-    from extract.pipeline import extract_file, warm_up
+    from extract.run.pipeline import extract_file, warm_up
 
     warm_up()
     started = time.perf_counter()
@@ -155,7 +155,7 @@ def floor_and_extraction(files: list[Path], root: Path, rounds: int = 3) -> tupl
 
 
 def _extract_quietly(args: tuple[Path, Path]) -> None:
-    from extract.pipeline import extract_file
+    from extract.run.pipeline import extract_file
 
     extract_file(*args)
 
@@ -173,8 +173,8 @@ def parallel_ceiling(files: list[Path], root: Path, rounds: int = 3) -> dict[str
     arithmetic loop (which touches no memory) for the hardware itself. Fastest of ``rounds``."""
     import multiprocessing as mp
 
-    from extract.batches import estimated_cost
-    from extract.pipeline import warm_up
+    from extract.run.batches import estimated_cost
+    from extract.run.pipeline import warm_up
 
     warm_up()
     ctx = mp.get_context("fork")
@@ -202,7 +202,7 @@ def parallel_ceiling(files: list[Path], root: Path, rounds: int = 3) -> dict[str
 
 def stage_shares(files: list[Path], root: Path) -> dict[str, float]:
     """Each stage's share of the extraction, from a cProfile pass."""
-    from extract.pipeline import extract_file
+    from extract.run.pipeline import extract_file
 
     prof = cProfile.Profile()
     prof.enable()
@@ -220,8 +220,8 @@ def stage_shares(files: list[Path], root: Path) -> dict[str, float]:
 
 def write_stage(folder: Path) -> tuple[float, int]:
     """The write stage alone: the datasets of the extracted folder, written atomically."""
-    from extract.pipeline import extract_file
-    from extract.writers import write_datasets
+    from extract.outputs.writers import write_datasets
+    from extract.run.pipeline import extract_file
 
     docs = [extract_file(f, folder) for f in files_in(folder)]
     out = Path(tempfile.mkdtemp(prefix="bench-write-")) / "out"
@@ -236,7 +236,7 @@ def flow_runs(folder: Path, out: Path, workers: int, cache: bool, runs: int = 1,
     code = (
         "import json,sys,time,resource,tempfile\n"
         "from pathlib import Path\n"
-        "from extract.runner import run_folder\n"
+        "from extract.run.runner import run_folder\n"
         "res=[]\n"
         + ("e=Path(tempfile.mkdtemp()); (e/'in').mkdir(); run_folder(e/'in', e/'out', progress=False)\n" if start_first else "")
         +
@@ -261,7 +261,7 @@ def worker_runs(folder: Path, out: Path, rounds: int = 3) -> dict:
     code = (
         "import json,sys,time\n"
         "from pathlib import Path\n"
-        "from extract.runner import run_folder\n"
+        "from extract.run.runner import run_folder\n"
         "src, out = Path(sys.argv[1]), Path(sys.argv[2])\n"
         "t=time.perf_counter(); run_folder(src, out/'w0', progress=False, settings={'workers': 2, 'cache': False})\n"
         "first=time.perf_counter()-t\n"

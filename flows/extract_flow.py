@@ -2,7 +2,7 @@
 
 Tasks wrap one library call each; a document's failure is its own ``documents`` row, never a
 failed flow run. Documents are extracted concurrently (each in its own forked child process, see
-``extract.isolate``); unchanged files come from the results cache. The final task writes every
+``extract.run.isolate``); unchanged files come from the results cache. The final task writes every
 dataset, the run history included, atomically.
 """
 
@@ -19,18 +19,18 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from extract import progress, spool
-from extract.batches import plan_batches
-from extract.cache import ResultCache, cache_key, extractor_version
-from extract.discover import Found, discover
-from extract.history import runs_table
-from extract.isolate import extract_isolated_batch
-from extract.pipeline import extract_file, warm_up
-from extract.records import ExtractedDocument
-from extract.run import RunSummary, skipped_record, summarise_refs
+from extract.outputs.records import ExtractedDocument
+from extract.outputs.writers import run_lock, write_datasets
+from extract.run import progress, spool
+from extract.run.batches import plan_batches
+from extract.run.cache import ResultCache, cache_key, extractor_version
+from extract.run.discover import Found, discover
+from extract.run.history import runs_table
+from extract.run.isolate import extract_isolated_batch
+from extract.run.pipeline import extract_file, warm_up
+from extract.run.spool import DocRef
+from extract.run.summary import RunSummary, skipped_record, summarise_refs
 from extract.settings import Settings
-from extract.spool import DocRef
-from extract.writers import run_lock, write_datasets
 
 
 def _cache_keys(paths: list[Path], root: Path, version: str) -> dict[Path, str | None]:

@@ -35,7 +35,7 @@ def sample_folder(tmp: Path, suffix: str) -> Path:
 @pytest.fixture(scope="session")
 def flow_run_md(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real flow over the .md samples; returns the output folder."""
-    from extract.runner import run_folder
+    from extract.run.runner import run_folder
 
     tmp = tmp_path_factory.mktemp("md")
     out = tmp / "out"
@@ -46,7 +46,7 @@ def flow_run_md(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def flow_runs(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The real flow over the sample renderings of one format at a time: ``flow_runs(".docx")``."""
-    from extract.runner import run_folder
+    from extract.run.runner import run_folder
 
     done: dict[str, Path] = {}
 

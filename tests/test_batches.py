@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from extract.batches import estimated_cost, plan_batches
+from extract.run.batches import estimated_cost, plan_batches
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 

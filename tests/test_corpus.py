@@ -39,7 +39,7 @@ def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def corpus_runs(corpus_dir: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The real flow over one format folder at a time: ``corpus_runs("md")`` -> output folder."""
-    from extract.runner import run_folder
+    from extract.run.runner import run_folder
 
     done: dict[str, Path] = {}
 

@@ -20,10 +20,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from extract.errors import UsageError
-from extract.pipeline import extract_file
-from extract.records import ExtractedDocument
+from extract.outputs.records import ExtractedDocument
+from extract.outputs.writers import run_lock, write_datasets
+from extract.run.pipeline import extract_file
 from extract.settings import Settings
-from extract.writers import run_lock, write_datasets
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 KILLS = 20
@@ -61,7 +61,7 @@ def _write(gen: Path, out: Path, kill_after: float | None = None) -> bool:
     # A fork server: children start from a clean process that has only imported the writers, not
     # from pytest's process with whatever threads earlier tests left running.
     ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["extract.writers", "extract.records"])
+    ctx.set_forkserver_preload(["extract.outputs.writers", "extract.outputs.records"])
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_writer, args=(gen, out, send))
     proc.start()
@@ -118,7 +118,7 @@ def test_second_run_on_the_same_output_is_refused(tmp_path: Path) -> None:
 def test_stale_lock_of_a_killed_run_does_not_block(tmp_path: Path) -> None:
     out = tmp_path / "out"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys,time; from pathlib import Path; from extract.writers import run_lock\n"
+        [sys.executable, "-c", "import sys,time; from pathlib import Path; from extract.outputs.writers import run_lock\n"
          "with run_lock(Path(sys.argv[1])):\n print('held', flush=True); time.sleep(60)", str(out)],
         stdout=subprocess.PIPE, text=True,
     )

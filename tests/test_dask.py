@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from extract.runner import run_folder
+from extract.run.runner import run_folder
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 DATASETS = ["actions", "milestones", "recommendations", "code_refs", "owners", "warnings"]

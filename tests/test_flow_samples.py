@@ -11,7 +11,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from extract.records import ExtractedDocument
+from extract.outputs.records import ExtractedDocument
 
 GOLD = Path(__file__).parent / "gold"
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.discover import discover
-from extract.pipeline import extract_file
+from extract.run.discover import discover
+from extract.run.pipeline import extract_file
 from extract.settings import Settings
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from extract import isolate
+from extract.run import isolate
 from extract.settings import Settings
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -37,7 +37,7 @@ def plan(tmp_path: Path) -> Path:
 
 
 def test_isolated_result_equals_in_process(plan: Path) -> None:
-    from extract.pipeline import extract_file
+    from extract.run.pipeline import extract_file
 
     here = extract_file(plan, plan.parent, Settings())
     there = isolate.extract_isolated(plan, plan.parent, Settings())
@@ -83,7 +83,7 @@ def _batch(paths: list[Path], settings: Settings) -> dict[str, str]:
 
 
 def test_a_batch_is_read_by_one_child_and_each_file_gets_its_result(tmp_path: Path) -> None:
-    from extract.pipeline import extract_file
+    from extract.run.pipeline import extract_file
 
     paths = _plans(tmp_path, 3)
     results: list = []
@@ -94,7 +94,7 @@ def test_a_batch_is_read_by_one_child_and_each_file_gets_its_result(tmp_path: Pa
 
 
 def _only_second(fault):  # type: ignore[no-untyped-def]
-    from extract.pipeline import extract_file
+    from extract.run.pipeline import extract_file
 
     def run(path, root, settings):  # type: ignore[no-untyped-def]
         if path.name == "plan-1.md":

@@ -111,7 +111,7 @@ def test_shading_maps_to_status_in_an_action_table(tmp_path: Path) -> None:
         table.cell(r, 4)._tc.get_or_add_tcPr().append(shd)
     path = tmp_path / "plan.docx"
     d.save(str(path))
-    from extract.pipeline import extract_file
+    from extract.run.pipeline import extract_file
 
     result = extract_file(path, tmp_path)
     status = {a.action_ref: a.status for a in result.actions}

@@ -8,8 +8,8 @@ import pytest
 
 from extract.errors import Damaged, Encrypted, NoTextLayer
 from extract.model import BlockKind
-from extract.pipeline import extract_file
 from extract.readers import read
+from extract.run.pipeline import extract_file
 
 DATA = Path(__file__).parent / "data" / "realworld" / "pdf"
 TRUNCATED = Path(__file__).parent / "data" / "truncated.pdf"

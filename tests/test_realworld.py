@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from extract.runner import run_folder
+from extract.run.runner import run_folder
 
 REALWORLD = Path(__file__).parent / "data" / "realworld"
 

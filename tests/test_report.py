@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extract.records import DocumentRecord, ExtractedDocument
-from extract.report import render_report
+from extract.outputs.records import DocumentRecord, ExtractedDocument
+from extract.outputs.report import render_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 

@@ -6,9 +6,9 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from extract import writers
 from extract.cli import app
-from extract.schema import schema_text
+from extract.outputs import writers
+from extract.outputs.schema import schema_text
 
 ROOT = Path(__file__).resolve().parents[1]
 

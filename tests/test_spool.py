@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from extract import spool
-from extract.pipeline import extract_file
-from extract.writers import FLUSH_EVERY_DOCS, SCHEMAS, write_datasets
+from extract.outputs.writers import FLUSH_EVERY_DOCS, SCHEMAS, write_datasets
+from extract.run import spool
+from extract.run.pipeline import extract_file
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -22,7 +22,7 @@ def test_spooled_documents_write_the_same_datasets_as_a_list(tmp_path: Path, mon
     assert [r.n_actions for r in spool.output_order(refs)] == [len(d.actions) for d in sorted(
         docs, key=lambda d: (d.document.source_path, d.document.document_id))]
 
-    from extract import writers
+    from extract.outputs import writers
     monkeypatch.setattr(writers, "FLUSH_EVERY_DOCS", 2)  # several row groups per file
     write_datasets(spool.SpooledDocuments(refs), tmp_path / "from-spool")
     monkeypatch.setattr(writers, "FLUSH_EVERY_DOCS", FLUSH_EVERY_DOCS)

@@ -2,7 +2,7 @@
 
 >>> from extract import extract_file, read_document, Settings
 
-Names are imported on first use, so ``import extract.records`` stays cheap (no spaCy, no
+Names are imported on first use, so ``import extract.outputs.records`` stays cheap (no spaCy, no
 pdfplumber) for tools that only read or write results.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "extract_file": ("extract.pipeline", "extract_file"),
+    "extract_file": ("extract.run.pipeline", "extract_file"),
     "read_document": ("extract.readers", "read"),
-    "ExtractedDocument": ("extract.records", "ExtractedDocument"),
+    "ExtractedDocument": ("extract.outputs.records", "ExtractedDocument"),
     "Settings": ("extract.settings", "Settings"),
     "ExtractError": ("extract.errors", "ExtractError"),
 }

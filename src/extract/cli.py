@@ -15,16 +15,6 @@ from .errors import ConfigError, ExtractError, UsageError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Extract actions, owners, dates and codes from plan documents.")
 
 
-def quiet_prefect(verbose: bool = False) -> None:
-    """Prefect settings for a command-line run: no telemetry, no server chatter on the terminal."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
-    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "true")
-    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_API_SERVICES_TRIGGERS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-
-
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -87,7 +77,7 @@ def run(
         check_folders(input_dir, out)
     except ExtractError as exc:
         _fail(exc)
-    from .runner import run_folder
+    from .run.runner import run_folder
 
     try:
         options: dict = {"full": full, "cache": cache}
@@ -105,7 +95,7 @@ def run(
         typer.secho(f"plan-extract: interrupted; {out} holds the datasets of the last run that finished, "
                     "never part of one", err=True)
         raise typer.Exit(130) from None
-    from .report_console import print_summary
+    from .outputs.report_console import print_summary
 
     print_summary(summary)
 
@@ -127,9 +117,9 @@ def watch(
         check_folders(input_dir, out)
     except ExtractError as exc:
         _fail(exc)
-    from .report_console import print_summary
-    from .runner import run_folder
-    from .watch import watch as watch_folder
+    from .outputs.report_console import print_summary
+    from .run.runner import run_folder
+    from .run.watch import watch as watch_folder
 
     options: dict = {"workers": workers} if workers else {}
 
@@ -169,6 +159,8 @@ def serve(
     if not os.environ.get("PREFECT_API_URL"):
         _fail(UsageError("serve needs a running Prefect server: start one with `make server` and set "
                          "PREFECT_API_URL=http://127.0.0.1:4200/api"))
+    from .run.runner import quiet_prefect
+
     quiet_prefect(False)
     from prefect.schedules import Cron
 
@@ -194,7 +186,7 @@ def export(
 
     Example: plan-extract export outputs --to xlsx
     """
-    from .export import to_duckdb, to_xlsx
+    from .outputs.export import to_duckdb, to_xlsx
 
     if to not in ("xlsx", "duckdb"):
         _fail(UsageError(f"unknown export format {to!r}: use --to xlsx or --to duckdb"))
@@ -213,7 +205,7 @@ def schema(out: Path = typer.Option(Path("schemas/document.schema.json"), "--out
 
     Example: plan-extract schema --out schemas/document.schema.json
     """
-    from .schema import write_schema
+    from .outputs.schema import write_schema
 
     write_schema(out)
     typer.echo(f"wrote {out}")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..model import Cell, Para, Provenance, Row, Table
 from ..normalise.dates import find_dates
 from ..normalise.owners import see_reference, split_owners
-from ..records import Action, CodeRef, Milestone, Source
+from ..outputs.records import Action, CodeRef, Milestone, Source
 from .columns import (
     REF_RE,
     THEME_REF_RE,

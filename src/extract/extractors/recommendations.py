@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from ..model import BlockKind, Cell, Provenance, Table
 from ..normalise.codes import CodeRef as FoundCode
-from ..records import CodeRef, Recommendation, Source
+from ..outputs.records import CodeRef, Recommendation, Source
 from ..textutil import collapse_ws
 from .columns import find_header
 from .context import DocContext

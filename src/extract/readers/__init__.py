@@ -6,37 +6,13 @@ at the file's first bytes and name. :func:`read` picks the reader by content, no
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Unsupported
 from ..model import Document
+from .registry import _READERS, Reader, register
 
-ReadFn = Callable[[Path, str], Document]
-SniffFn = Callable[[bytes, str], bool]
-
-
-@dataclass(frozen=True)
-class Reader:
-    name: str
-    sniff: SniffFn
-    read: ReadFn
-
-
-_READERS: dict[str, Reader] = {}
-
-
-def register(name: str, sniff: SniffFn) -> Callable[[ReadFn], ReadFn]:
-    """Register ``read(path, source_path) -> Document`` under ``name``; a name is taken once."""
-
-    def wrap(fn: ReadFn) -> ReadFn:
-        if name in _READERS:
-            raise ValueError(f"a reader named {name!r} is already registered")
-        _READERS[name] = Reader(name=name, sniff=sniff, read=fn)
-        return fn
-
-    return wrap
+__all__ = ["Reader", "pick", "read", "readers", "register"]
 
 
 def readers() -> dict[str, Reader]:

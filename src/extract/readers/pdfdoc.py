@@ -29,9 +29,9 @@ import yaml
 from ..errors import Damaged, Encrypted, NoTextLayer, ReadFailed, TooLarge
 from ..model import BBox, BlockKind, Cell, Document, Para, Provenance
 from ..textutil import BULLETS, collapse_ws, strip_bullet
-from . import register
 from . import pdf_unruled as unruled_mod
 from .pdf_rotation import upright
+from .registry import register
 from .sniff import is_pdf
 
 SETTINGS_FILE = Path(__file__).resolve().parents[1] / "data" / "pdf_tables.yaml"

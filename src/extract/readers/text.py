@@ -14,8 +14,8 @@ from pathlib import Path
 from ..errors import ReadFailed
 from ..model import BlockKind, Cell, Document, Para
 from ..textutil import collapse_ws, strip_bullet
-from . import register
 from .html_fragments import HTable, fragment_fill, fragment_paras, parse_html_document
+from .registry import register
 from .sniff import TEXT_SUFFIXES, is_pdf, is_zip, looks_like_text
 
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

@@ -20,7 +20,7 @@ from pathlib import Path
 from ..errors import Damaged, ReadFailed, TooLarge, Unsupported
 from ..model import BlockKind, Cell, Document, Para
 from ..textutil import collapse_ws, strip_bullet
-from . import register
+from .registry import register
 from .sniff import is_zip
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .model import Provenance
+from ..model import Provenance
 
 SCHEMA_VERSION = "1.0.0"
 

@@ -18,9 +18,9 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from . import __version__
-from .config import load_config
-from .records import SCHEMA_VERSION, ExtractedDocument
+from .. import __version__
+from ..config import load_config
+from ..outputs.records import SCHEMA_VERSION, ExtractedDocument
 
 # Failures that depend on the moment, not the file: never cached, always retried.
 TRANSIENT = ("timed out after", "ran out of memory", "the reader crashed", "cannot read the file")
@@ -38,7 +38,7 @@ def default_cache_dir() -> Path:
 def code_fingerprint() -> str:
     """Hash of the package's own source: a code change invalidates every cached result."""
     h = hashlib.sha256()
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent
     for path in sorted(package.rglob("*.py")):
         h.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
     return h.hexdigest()[:16]

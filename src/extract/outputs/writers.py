@@ -24,7 +24,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .errors import UsageError
+from ..errors import UsageError
 from .records import SCHEMA_VERSION, ExtractedDocument
 
 S = pa.string()

@@ -13,16 +13,22 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from . import readers
-from .config import Config, load_config
-from .errors import ConfigError, ExtractError
-from .extractors.actions import build_action, find_action_tables, read_action_drafts
-from .extractors.context import DocContext, build_context
-from .extractors.recommendations import extract_recommendations
-from .model import Document
-from .normalise.owners import build_owner_index, see_reference
-from .records import Action, DocumentRecord, ExtractedDocument, Owner, WarningRecord
-from .settings import Settings
+from .. import readers
+from ..config import Config, load_config
+from ..errors import ConfigError, ExtractError
+from ..extractors.actions import build_action, find_action_tables, read_action_drafts
+from ..extractors.context import DocContext, build_context
+from ..extractors.recommendations import extract_recommendations
+from ..model import Document
+from ..normalise.owners import build_owner_index, see_reference
+from ..outputs.records import (
+    Action,
+    DocumentRecord,
+    ExtractedDocument,
+    Owner,
+    WarningRecord,
+)
+from ..settings import Settings
 
 FORMATS = {"text": "text", "docx": "docx", "pdf": "pdf"}
 _NOT_A_PLAN_RE = re.compile(
@@ -176,8 +182,8 @@ def failed_record(path: Path, root: Path, reason: str, *, seconds: float | None 
 def warm_up(settings: Settings | None = None) -> None:
     """Load configuration, the reader modules and the spaCy pipeline once, before forking
     workers, so each child inherits them instead of building its own."""
-    from .normalise.dates import find_dates
-    from .normalise.owners import owner_kind
+    from ..normalise.dates import find_dates
+    from ..normalise.owners import owner_kind
 
     settings = Settings.resolve(settings)
     config = load_config(settings.config_dir)

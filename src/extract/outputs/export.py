@@ -9,7 +9,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from .errors import UsageError
+from ..errors import UsageError
 
 DATASETS = ("documents", "actions", "milestones", "recommendations", "code_refs", "owners", "warnings", "runs")
 EXCEL_CELL_MAX = 32_000  # Excel refuses cells over 32,767 characters

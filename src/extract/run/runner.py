@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
+from ..settings import Settings
 from . import progress as run_progress
-from .run import RunSummary
-from .settings import Settings
+from .summary import RunSummary
+
+
+def quiet_prefect(verbose: bool = False) -> None:
+    """Prefect settings for a command-line run: no telemetry, no server chatter on the terminal."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO" if verbose else "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_TO_API_ENABLED", "true")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_API_SERVICES_TRIGGERS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
 
 
 def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progress: bool = True,
                settings: dict[str, Any] | None = None, runner: str = "local", address: str | None = None) -> RunSummary:
     """One flow run over ``input_dir`` writing to ``out_dir``; what ``plan-extract run`` does."""
-    from .cli import quiet_prefect
 
     quiet_prefect(verbose)
     from rich.progress import (

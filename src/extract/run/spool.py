@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .records import DocumentRecord, ExtractedDocument
+from ..outputs.records import DocumentRecord, ExtractedDocument
 
 
 class DocRef(BaseModel):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .records import SCHEMA_VERSION
-from .run import RunSummary
+from ..outputs.records import SCHEMA_VERSION
+from .summary import RunSummary
 
 RUNS_SCHEMA = pa.schema([
     ("run_id", pa.string()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from .run import RunSummary
+from ..run.summary import RunSummary
 
 
 def print_summary(summary: RunSummary) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from ..outputs.records import DocumentRecord
 from .discover import Found
-from .records import DocumentRecord
 from .spool import DocRef
 
 

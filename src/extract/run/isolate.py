@@ -22,10 +22,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import ConfigError
+from ..errors import ConfigError
+from ..outputs.records import ExtractedDocument
+from ..settings import Settings
 from .pipeline import extract_file, failed_record
-from .records import ExtractedDocument
-from .settings import Settings
 
 _FRAME = struct.Struct("!I")
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from html import escape
 from typing import IO
 
-from .model import Provenance
+from ..model import Provenance
 from .records import DocumentRecord, ExtractedDocument, Source
 
 STATUS_ORDER = ("failed", "partial", "skipped", "ok")
