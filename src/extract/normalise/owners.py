@@ -143,7 +143,9 @@ def _split_glued(piece: str, role_words: frozenset[str]) -> list[str]:
             next_is_name = bool(_NAME_WORD_RE.match(nxt)) and nxt.lower() not in role_words
             prev_acr = bool(_ACRONYM_RE.match(prev)) and (parts[-1][0].lower() != "all" or next_is_name)
             prev_name = bool(_NAME_WORD_RE.match(prev)) and prev.lower() not in role_words
-            if (prev_acr and tok_name and tok.lower() != "all") or (prev_name and tok_acr and len(parts[-1]) >= 2):
+            # An acronym then one more word is one body ("NHS England", "HM Treasury"); an acronym
+            # then a full name (two name words) is a group and a person.
+            if (prev_acr and tok_name and next_is_name and tok.lower() != "all") or (prev_name and tok_acr and len(parts[-1]) >= 2):
                 parts.append([])
             elif tok.lower() == "all" and prev_name and i + 1 < len(tokens):
                 parts.append([])
