@@ -30,6 +30,7 @@ from .columns import (
     profile_column,
 )
 from .context import DocContext
+from .layouts import Candidate, read_actions, register_layout
 
 TITLE_LIKE = ("theme", "action")
 EVIDENCE = ("owner", "date", "target", "status", "progress", "horizon", "partner", "code")
@@ -55,7 +56,7 @@ class Draft:
     ref: str
     theme_ref: str | None
     theme: str | None
-    table: int
+    table: int | None  # None for actions printed as paragraphs
     row_start: int
     row_end: int
     parts: dict[str, list[Piece]] = field(default_factory=dict)
@@ -123,6 +124,7 @@ class ActionTableReader:
         self.numbered = self.ref_col is None and self.title_col is not None and profile_column(
             table, header.header_rows, self.title_col, self.looks).numbered >= 0.6
         self.last: Draft | None = None
+        self.placed = 0  # actions this table named by place
         self.theme_state: tuple[str | None, str | None] = heading_theme
 
     # -- columns ----------------------------------------------------------------------------
@@ -331,11 +333,11 @@ class ActionTableReader:
         text = " ".join(" ".join(c.text.split()) for c in cells)
         if len(re.findall(r"[^\W\d_]{2,}", text)) < 2:
             return ""
-        if not _starts_new(text) and (self.carry is not None or self.ctx.positional_refs > 0) and (
+        if not _starts_new(text) and (self.carry is not None or self.placed > 0) and (
                 row.page_break_before or not self._has_evidence(row, grid)):
             return ""  # the rest of a row that a page break or a wrapped cell cut off
-        self.ctx.positional_refs += 1
-        return f"#{self.ctx.positional_refs}"
+        self.placed += 1
+        return f"#{self.placed}"  # renumbered in document order once the layouts are chosen
 
     def _has_evidence(self, row: Row, grid: dict[int, list[Cell]]) -> bool:
         """The row prints its own owner, date or status: it is an action, not a cut-off tail."""
@@ -564,47 +566,54 @@ def _holds_prose(table: Table, header: HeaderMap, col: int) -> bool:
     return wordy * 2 >= len(texts)
 
 
-def read_action_drafts(ctx: DocContext) -> list[Draft]:
+@register_layout("action_table")
+def action_table_candidates(ctx: DocContext) -> list[Candidate]:
+    """One candidate per action table (a table and the headerless tables continuing it)."""
     plans = find_action_tables(ctx)
-    drafts: list[Draft] = []
-    by_ref: dict[str, Draft] = {}
+    out: list[Candidate] = []
     carry: Draft | None = None
     carried_theme: tuple[str | None, str | None] = (None, None)
+    chain: Candidate | None = None
     for i, plan in enumerate(plans):
         table, header = plan.table, plan.header
         if plan.continues:
             theme = carried_theme
         else:
             carry = None
+            chain = None
             theme = heading_theme(ctx, table) if len(plans) > 1 else (None, None)
         reader = ActionTableReader(ctx, table, header, theme, carry=carry)
         if reader.ref_col is None and not reader.numbered and not (header.roles() & set(EVIDENCE_WITHOUT_REFS)):
             carry = None
             continue
-        before = ctx.positional_refs
         found = reader.read()
         chained = plan.continues or (i + 1 < len(plans) and plans[i + 1].continues)
         if len(found) < ctx.settings.min_actions and not chained:
-            ctx.positional_refs = before
             carry = None
             continue
         carry = reader.last
         carried_theme = reader.theme_state
         if reader.ref_col is None and not reader.numbered and found and not plan.continues:
             ctx.warn("W302", f"table {table.index} prints no action references: its actions are named by "
-                     f"position ({found[0].ref}…)", table=table.index)
-        for d in found:
-            if d.ref in by_ref:
-                # The same reference again (a table repeated or split): one action.
-                first = by_ref[d.ref]
-                for role, pieces in d.parts.items():
-                    first.parts.setdefault(role, []).extend(pieces)
-                first.pages |= d.pages
-                ctx.warn("W301", f"action {d.ref} printed twice; the rows were joined", table=d.table, row=d.row_start)
-                continue
-            by_ref[d.ref] = d
-            drafts.append(d)
-    return drafts
+                     f"their place in the document", table=table.index)
+        block = _table_block(ctx, table)
+        if chain is None:
+            # Header words that name the columns make a table more surely an action table.
+            vocab = sum(1 for m in header.columns.values() if not m.from_content)
+            chain = Candidate("action_table", frozenset({block}), 0.0)
+            chain.score = 1.0 + 0.1 * min(vocab, 5)
+            out.append(chain)
+        else:
+            chain.blocks = chain.blocks | {block}
+        chain.drafts.extend(found)
+    for cand in out:
+        cand.score *= max(len(cand.drafts), 1)
+    return out
+
+
+def read_action_drafts(ctx: DocContext) -> list[Draft]:
+    """Every action of the document, from whichever layout family reads each region best."""
+    return read_actions(ctx)
 
 
 # --- drafts → records ---------------------------------------------------------------------------

@@ -36,7 +36,6 @@ class DocContext:
     outcomes: list[str]  # the document's outcome names, in its own numbering order (1-based)
     warnings: list[Warn] = field(default_factory=list)
     full_text: str = ""
-    positional_refs: int = 0  # actions named by place in tables that print no references
     legend: Legend = field(default_factory=dict)  # the document's own "Short-term – 2020" timescales
 
     def warn(self, code: str, message: str, **where: object) -> None:
