@@ -213,17 +213,20 @@ class ActionTableReader:
         return role
 
     def _wide_text(self, row: Row, grid: dict[int, list[Cell]]) -> str | None:
-        """The text of a row printed as one cell across the table (a section, theme or group row)."""
+        """The text of a row printed as one cell across the table (a section, theme or group row),
+        or as one bold cell with the rest of the row empty (a text export loses the span)."""
         filled = {id(c): c for cells in grid.values() for c in cells if not _cell_empty(c) and c.row == row.index}
         cells = list(filled.values())
         if len(cells) != 1:
             return None
-        c = cells[0]
+        return self._lone_text(cells[0])
+
+    def _lone_text(self, c: Cell) -> str | None:
         text = " ".join(c.text.split())
         wide = c.col_span >= max(2, self.header.n_cols - 1)
         if (wide or (c.bold and c.col != self.ref_col)) and not REF_RE.match(text):
-            if self.numbered and not wide and _NUMBERED_RE.match(text):
-                return None
+            if self.numbered and not wide and _NUMBERED_RE.match(text) and not _is_section_title(text):
+                return None  # a bold numbered action, not a section
             return text
         return None
 
@@ -249,7 +252,7 @@ class ActionTableReader:
         seen: dict[str, int] = {}
         for row in self.table.rows:
             cells = [c for c in row.cells if c.text.strip()]
-            if len(cells) == 1 and cells[0].col_span >= max(2, self.header.n_cols - 1):
+            if len(cells) == 1 and self._lone_text(cells[0]) is not None:
                 key = _slug(cells[0].text)
                 seen[key] = seen.get(key, 0) + 1
         return {k for k, n in seen.items() if n >= 2 and len(k) <= 40}
@@ -430,6 +433,14 @@ def _push_section(sections: list[tuple[str, str]], label: str | None, name: str)
             continue
         break
     return out + [(label, name)]
+
+
+def _is_section_title(text: str) -> bool:
+    """``1. ENERGY``, ``2. Planning and Land Use``: short, with no verb-like sentence after it."""
+    rest = _NUMBERED_RE.sub("", text)
+    letters = [ch for ch in rest if ch.isalpha()]
+    return len(rest.split()) <= 6 and (bool(letters) and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+                                        or not rest.rstrip().endswith("."))
 
 
 def _starts_new(text: str) -> bool:
@@ -685,7 +696,7 @@ def build_action(ctx: DocContext, d: Draft) -> tuple[Action, list[str]]:
             if ps
         ],
     )
-    action.milestones = _milestones(ctx, d, title_pieces, steps_pieces, targets_pieces, date_pieces)
+    action.milestones = _milestones(ctx, d, title_pieces, steps_pieces, targets_pieces, date_pieces, progress_pieces)
     action.code_refs = _codes(ctx, d, title_pieces + steps_pieces + targets_pieces + date_pieces + d.nested
                               + d.parts.get("notes", []) + d.parts.get("other", []) + progress_pieces)
     action.codes = list(dict.fromkeys(c.code for c in action.code_refs))
@@ -730,9 +741,23 @@ def _strip_trailing_codes(ctx: DocContext, title: str) -> str:
     return title
 
 
-def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece], targets: list[Piece], dates: list[Piece]) -> list[Milestone]:
+_DEADLINE_BEFORE_RE = re.compile(r"\b(?:by|before|until|no later than|not later than|deadline|due|end of|completed? in|from)\W+(?:\w+\W+){0,2}$", re.I)
+_FUTURE_RE = re.compile(r"\b(?:will|shall|to be|aims? to|plans? to|intends? to|expects? to|expected|scheduled|due)\b", re.I)
+
+
+def _promised(text: str, start: int) -> bool:
+    """A date in a response or progress note is the action's due date only where the note
+    promises it (``will be published in March 2014``, ``by April 2015``), not where it reports
+    the past (``In September 2013 we announced …``)."""
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start)) + 1
+    before = text[sentence_start:start]
+    return bool(_DEADLINE_BEFORE_RE.search(before[-40:]) or _FUTURE_RE.search(before))
+
+
+def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece], targets: list[Piece],
+                dates: list[Piece], progress: list[Piece] = ()) -> list[Milestone]:  # type: ignore[assignment]
     sources = [("title", p) for p in title] + [("step", p) for p in steps] + [("target", p) for p in targets]
-    sources += [("date", p) for p in dates] + [("nested", p) for p in d.nested]
+    sources += [("date", p) for p in dates] + [("nested", p) for p in d.nested] + [("progress", p) for p in progress]
     explicit = [s for _, p in sources for s in find_dates(p.text) if s.start is not None and not s.year_inferred]
     years = [s.end.year for s in explicit if s.end is not None]
     steps_t, targets_t = _texts(steps), _texts(targets)
@@ -743,6 +768,8 @@ def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece
         for span in spans:
             if span.precision == "relative" and kind != "date":
                 continue  # "over the long term" in prose is not a timescale of the action
+            if kind == "progress" and not _promised(piece.text, span.char_start):
+                continue
             text = " ".join(piece.text.split())
             if kind == "date":
                 di = [p for k, p in sources if k == "date"].index(piece)

@@ -318,13 +318,19 @@ def complete_roles(header: HeaderMap, table: Table, looks: "CellLooks", roles: C
             if c.text.strip():
                 heads[c.col] = " ".join(c.text.split())
     starts = sorted({c.col for r in table.rows[header.header_rows:] for c in r.cells} | set(heads))
+    profiles = {col: profile_column(table, header.header_rows, col, looks) for col in starts}
     have_title = any(m.role in ("action", "theme") for m in header.columns.values())
+    # A column of real codes makes the table a recommendation matrix: its prose column under
+    # "Recommendation" holds recommendations, not actions, and keeps its header's role.
+    coded = any(p.code >= 0.5 for p in profiles.values())
     for col in starts:
-        prof = profile_column(table, header.header_rows, col, looks)
+        prof = profiles[col]
         if prof.n == 0:
             continue
         current = header.columns.get(col)
         role = current.role if current else None
+        if role in ("code", "ref") and prof.prose >= 0.6 and prof.words >= 8 and not coded:
+            role = None  # "Recommendation" read as a code column, but its cells are sentences
         head = heads.get(col, "")
         new: str | None = None
         if prof.x >= 0.8:

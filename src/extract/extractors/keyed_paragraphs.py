@@ -58,14 +58,14 @@ def keyed_paragraph_candidates(ctx: DocContext) -> list[Candidate]:
             if run is not None:
                 run = None
             continue
-        if b.kind is BlockKind.heading:
-            current = None
-            continue
         text = b.text.strip()
         if not text:
             continue
         keys = _keys(ctx, text)
         head = text[: keys[0][2]].strip() if keys else text
+        if b.kind is BlockKind.heading and not (current is not None and keys and not head):
+            current = None  # a short "Lead: …" line that a text export took for a heading is still a key line
+            continue
         m = _NUMBER_RE.match(head) if head else None
         starts = bool(m) or (keys and head and len(head.split()) >= 4 and b.kind is BlockKind.list_item)
         if starts and (keys or _keys_follow(ctx, blocks, b.index)):
@@ -109,11 +109,12 @@ def keyed_paragraph_candidates(ctx: DocContext) -> list[Candidate]:
 def _keys_follow(ctx: DocContext, blocks: list[Block], index: int) -> bool:
     """Key lines in the next few blocks, before another numbered paragraph or heading."""
     for nxt in blocks[index + 1 : index + 1 + MAX_GAP]:
+        text = nxt.text.strip()
+        keys = _keys(ctx, text)
+        if keys and not text[: keys[0][2]].strip():
+            return True
         if nxt.kind in (BlockKind.heading, BlockKind.table):
             return False
-        text = nxt.text.strip()
-        if _keys(ctx, text) and not text[: _keys(ctx, text)[0][2]].strip():
-            return True
         if _NUMBER_RE.match(text):
             return False
     return False

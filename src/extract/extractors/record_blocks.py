@@ -37,7 +37,8 @@ def _label(row: Row) -> tuple[str, Cell, list[Cell]] | None:
     if len(cells) < 2:
         return None
     first = collapse_ws(cells[0].text)
-    if len(first.split()) > 4:
+    norm = norm_header(first)
+    if len(first.split()) > 4 or not (_LABEL_RE.match(norm) or _THEME_RE.match(norm)):
         return None
     rest = [c for c in cells[1:] if len(collapse_ws(c.text).split()) >= 2 or len(cells) == 2]
     return (first, cells[0], rest) if rest else None
@@ -92,51 +93,53 @@ def record_block_candidates(ctx: DocContext) -> list[Candidate]:
     theme: str | None = None
     theme_block = -1
     for table in ctx.doc.tables:
-        if table.parent is not None or not table.rows or len(table.rows) > MAX_ROWS:
+        if table.parent is not None or not table.rows:
             run = None
             continue
         block = _block_of(ctx, table)
-        label_at = next(((i, lab) for i, r in enumerate(table.rows) if (lab := _label(r))), None)
-        if label_at is None:
+        # A text export may stack several blocks in one table: each label row opens a segment.
+        starts = [i for i, r in enumerate(table.rows) if _label(r)]
+        if not starts or any(b - a > MAX_ROWS for a, b in zip(starts, starts[1:] + [len(table.rows)])):
+            if len(table.rows) > MAX_ROWS:
+                run = None
             continue
-        i, (label, _, rest) = label_at
-        text_cells = rest
-        attrs = _attributes(ctx, table.rows[i + 1 :])
-        norm = norm_header(label)
-        m = _LABEL_RE.match(norm)
-        says_who_or_when = attrs is not None and bool(set(attrs[0]) & {"owner", "date", "status", "partner"})
-        if _THEME_RE.match(norm) and (m is None or not says_who_or_when):
-            # "Goal | Renewable Energy Production: …": the theme of the blocks that follow.
-            theme = collapse_ws(" ".join(c.text for c in text_cells))
-            theme_block = block
-            continue
-        if attrs is None:
-            continue
-        if m is None and match_role(label, ctx.config.column_roles) is None:
-            continue
-        parts, used = attrs
-        title = [p for c in text_cells for p in _pieces(c)]
-        if not title:
-            continue
-        ref = m.group("ref") if m and m.group("ref") else "#"
-        heading = _heading(ctx, block)
-        block_theme = theme if theme_block >= 0 and (heading is None or theme_block > _heading_block(ctx, block)) else heading
-        d = Draft(ref=ref, theme_ref=None, theme=block_theme, table=table.index,
-                  row_start=table.rows[i].index, row_end=max([table.rows[i].index, *used]), layout="record_block")
-        d.parts["title"] = [title[0]]
-        if len(title) > 1:
-            d.parts["steps"] = title[1:]
-        for role, pieces in parts.items():
-            d.parts.setdefault(role, []).extend(pieces)
-        for r in table.rows:
-            for p in r.prov:
-                if p.page is not None:
-                    d.pages.add(p.page)
-        if run is None:
-            run = Candidate("record_block", frozenset(), 0.0)
-            out.append(run)
-        run.blocks = run.blocks | {block}
-        run.drafts.append(d)
+        for n, i in enumerate(starts):
+            rows = table.rows[i : starts[n + 1] if n + 1 < len(starts) else len(table.rows)]
+            label, _, text_cells = _label(rows[0])  # type: ignore[misc]
+            attrs = _attributes(ctx, rows[1:])
+            norm = norm_header(label)
+            m = _LABEL_RE.match(norm)
+            says_who_or_when = attrs is not None and bool(set(attrs[0]) & {"owner", "date", "status", "partner"})
+            if _THEME_RE.match(norm) and (m is None or not says_who_or_when):
+                # "Goal | Renewable Energy Production: …": the theme of the blocks that follow.
+                theme = collapse_ws(" ".join(c.text for c in text_cells))
+                theme_block = block
+                continue
+            if attrs is None:
+                continue
+            parts, used = attrs
+            title = [p for c in text_cells for p in _pieces(c)]
+            if not title:
+                continue
+            ref = m.group("ref") if m and m.group("ref") else "#"
+            heading = _heading(ctx, block)
+            block_theme = theme if theme_block >= 0 and (heading is None or theme_block > _heading_block(ctx, block)) else heading
+            d = Draft(ref=ref, theme_ref=None, theme=block_theme, table=table.index,
+                      row_start=rows[0].index, row_end=max([rows[0].index, *used]), layout="record_block")
+            d.parts["title"] = [title[0]]
+            if len(title) > 1:
+                d.parts["steps"] = title[1:]
+            for role, pieces in parts.items():
+                d.parts.setdefault(role, []).extend(pieces)
+            for r in rows:
+                for p in r.prov:
+                    if p.page is not None:
+                        d.pages.add(p.page)
+            if run is None:
+                run = Candidate("record_block", frozenset(), 0.0)
+                out.append(run)
+            run.blocks = run.blocks | {block}
+            run.drafts.append(d)
     # A lone block is as likely a one-off summary box as a plan: a family repeats.
     kept = [c for c in out if len(c.drafts) >= ctx.settings.min_actions]
     for c in kept:

@@ -153,6 +153,37 @@ def _split_glued(piece: str, role_words: frozenset[str]) -> list[str]:
     return [" ".join(p) for p in parts if p]
 
 
+_AND_RE = re.compile(r"\s+and\s+")
+_SEGMENT_END = re.compile(r"[/,;&+\n]|\s-\s|\s–\s|\s{2,}")
+_KEEP_AND = "\x01"
+
+
+def _keep_inner_ands(text: str, role_words: frozenset[str]) -> str:
+    """``Head of Housing and Regeneration``, ``Department of Parks and Recreation``, ``Fleet and
+    Depot Manager``: an "and" inside one body's or role's name does not part two owners."""
+    out = []
+    last = 0
+    for m in _AND_RE.finditer(text):
+        seg_start = max((s.end() for s in _SEGMENT_END.finditer(text, 0, m.start())), default=0)
+        nxt = _SEGMENT_END.search(text, m.end())
+        left = text[seg_start:m.start()].strip()
+        right = text[m.end(): nxt.start() if nxt else len(text)].strip()
+        lw, rw = left.split(), right.split()
+        keep = False
+        if lw and rw:
+            right_opens_role = rw[0].lower() in role_words or rw[0].lower() in ("the", "all")
+            right_is_person = len(rw) >= 2 and all(_NAME_WORD_RE.match(w) for w in rw[:2]) and rw[0].lower() not in role_words
+            if " of " in f" {left.lower()} " or " for " in f" {left.lower()} ":
+                keep = not right_opens_role and not right_is_person
+            elif len(lw) == 1 and rw[-1].lower() in role_words and lw[0].lower() not in role_words:
+                keep = not _ACRONYM_RE.match(lw[0])  # "Fleet and Depot Manager"; not "DPH and PH Specialists"
+        out.append(text[last:m.start()])
+        out.append(f" {_KEEP_AND} " if keep else m.group(0))
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
 def split_owners(text: str, role_words: frozenset[str] = frozenset()) -> list[str]:
     """Owner names as printed in one responsibility cell, cleaned but not yet canonical.
 
@@ -160,6 +191,7 @@ def split_owners(text: str, role_words: frozenset[str] = frozenset()) -> list[st
     ['Amira Shah', 'Tom Okafor', 'SMT']
     """
     text = _PREFIX_RE.sub("\n", text)
+    text = _keep_inner_ands(text, role_words)
     protected, saved = _protect_brackets(text)
     names: list[str] = []
     for piece in _SPLIT_RE.split(protected):
@@ -171,7 +203,7 @@ def split_owners(text: str, role_words: frozenset[str] = frozenset()) -> list[st
         if not without or without.lower() in _NOISE:
             continue
         for part in _split_glued(without, role_words):
-            part = part.strip(" .,:;-–")
+            part = part.replace(f" {_KEEP_AND} ", " and ").strip(" .,:;-–")
             if part and part.lower() not in _NOISE:
                 names.append(part)
     return names
