@@ -651,7 +651,12 @@ def build_action(ctx: DocContext, d: Draft) -> tuple[Action, list[str]]:
         # An action column used as the title: its first paragraph is the title, the rest steps.
         firsts = [p for p in title_pieces if not p.list_item] or title_pieces[:1]
         head = firsts[0]
-        steps_pieces = [p for p in title_pieces if p is not head]
+        rest = [p for p in title_pieces if p is not head]
+        # A first line that stops mid-phrase ("for most", "Develop the") runs on into the next.
+        while rest and not rest[0].list_item and _runs_on(head.text):
+            head = Piece(f"{head.text} {rest[0].text}", False, head.prov + [p for p in rest[0].prov if p not in head.prov])
+            rest = rest[1:]
+        steps_pieces = rest
         title_pieces = [head]
     title = _strip_trailing_codes(ctx, " ".join(_texts(title_pieces)))
     targets_pieces = d.parts.get("target", [])
@@ -669,7 +674,11 @@ def build_action(ctx: DocContext, d: Draft) -> tuple[Action, list[str]]:
     for p in owner_pieces:
         if see_reference(p.text):
             continue
-        printed.extend(split_owners(p.text, role_words))
+        m = _SUPPORTED_BY_RE.search(p.text)
+        lead, support = (p.text[: m.start()], p.text[m.end():]) if m else (p.text, "")
+        printed.extend(split_owners(lead, role_words))
+        if support.strip():
+            partners.extend(n for n in split_owners(support, role_words) if n.lower() not in _NO_PARTNER)
     action = Action(
         action_ref=d.ref,
         printed_ref=d.printed_ref,
@@ -704,6 +713,8 @@ def build_action(ctx: DocContext, d: Draft) -> tuple[Action, list[str]]:
     return action, printed
 
 
+# In an owner cell, who helps is not who leads: "Corporate Lead Supported by Strategy Manager".
+_SUPPORTED_BY_RE = re.compile(r"\b(supported by|with support from|in partnership with|partners?\s*:)\s*", re.I)
 _NO_PARTNER = {"not applicable", "n/a", "na", "none", "tbc", "-", "no partners"}
 
 
@@ -715,6 +726,16 @@ def _status_from_progress(ctx: DocContext, pieces: list[Piece]) -> str | None:
         if len(first.split()) <= 6:
             return ctx.status.from_text(first)
     return None
+
+
+_OPEN_ENDINGS = {"a", "an", "the", "of", "for", "to", "and", "or", "in", "on", "with", "by", "from", "at", "as", "that", "which", "including", "most", "all", "our", "their", "its"}
+
+
+def _runs_on(text: str) -> bool:
+    words = text.strip().split()
+    if not words or text.rstrip()[-1] in _TERMINAL:
+        return False
+    return text.strip()[0].islower() or words[-1].lower() in _OPEN_ENDINGS
 
 
 def _role_words(ctx: DocContext) -> frozenset[str]:

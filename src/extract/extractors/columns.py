@@ -296,7 +296,7 @@ def profile_column(table: Table, header_rows: int, col: int, looks: "CellLooks")
     prof.prose = sum(1 for t in texts if len(t.split()) >= 5) / n
     prof.ref = sum(k.get("ref", 0) for k in kinds) / n
     prof.x = sum(1 for t in texts if t.lower().strip(" .") in X_MARKS) / n
-    prof.code = sum(1 for t in texts if CODE_LIST_RE.match(t) and not REF_RE.match(t)) / n
+    prof.code = sum(1 for t in texts if CODE_LIST_RE.match(t)) / n
     prof.numbered = sum(1 for t in texts if _NUMBERED_RE.match(t)) / n
     prof.unique = len(set(texts)) / n
     prof.words = sum(len(t.split()) for t in texts) / n
@@ -322,7 +322,7 @@ def complete_roles(header: HeaderMap, table: Table, looks: "CellLooks", roles: C
     have_title = any(m.role in ("action", "theme") for m in header.columns.values())
     # A column of real codes makes the table a recommendation matrix: its prose column under
     # "Recommendation" holds recommendations, not actions, and keeps its header's role.
-    coded = any(p.code >= 0.5 for p in profiles.values())
+    coded = any(p.code >= 0.5 and not _refs(p) for p in profiles.values())
     for col in starts:
         prof = profiles[col]
         if prof.n == 0:
@@ -335,7 +335,7 @@ def complete_roles(header: HeaderMap, table: Table, looks: "CellLooks", roles: C
         new: str | None = None
         if prof.x >= 0.8:
             new = "horizon" if head and _is_horizon(head, roles) else "flag"
-        elif prof.code >= 0.7 and role in (None, "target", "notes", "theme", "status"):
+        elif prof.code >= 0.7 and role in (None, "target", "notes", "theme", "status") and not _refs(prof):
             new = "code"
         elif prof.date >= 0.7 and role in (None, "target", "notes") and prof.prose < 0.5:
             new = "date"
@@ -356,6 +356,11 @@ def complete_roles(header: HeaderMap, table: Table, looks: "CellLooks", roles: C
             for c in range(col, col + span):
                 header.columns[c] = m
     return header
+
+
+def _refs(prof: ColumnProfile) -> bool:
+    """A column of unique references (``R1.1``, ``G2.3``), which code-like cells can also be."""
+    return prof.ref >= 0.8 and prof.unique >= 0.9
 
 
 def _is_horizon(head: str, roles: ColumnRoles) -> bool:
