@@ -18,6 +18,7 @@ from ..config import Config, load_config
 from ..errors import ConfigError, ExtractError
 from ..extractors.actions import build_action, read_action_drafts
 from ..extractors.context import DocContext, build_context
+from ..extractors.diagnose import why_no_actions
 from ..extractors.recommendations import extract_recommendations
 from ..model import Document
 from ..normalise.owners import build_owner_index, see_reference
@@ -163,6 +164,12 @@ def extract_file(path: Path, root: Path, settings: Settings | None = None, confi
     record.n_recommendations = len(recs)
     record.n_warnings = len(warnings)
     record.status = "partial" if doc.warnings else "ok"
+    if not actions and not recs and record.doc_type == "other":
+        silent = why_no_actions(ctx)
+        if silent:
+            warnings.append(WarningRecord(code="W303", message=silent))
+            record.n_warnings = len(warnings)
+            record.status = "partial"
     record.seconds = round(time.perf_counter() - started, 4)
     return ExtractedDocument(document=record, actions=actions, recommendations=recs, owners=owners, warnings=warnings)
 
