@@ -51,36 +51,48 @@ def decode(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str]:
     raise ReadFailed("CSV file is in none of the configured encodings: re-save it as UTF-8")
 
 
-def _split_count(sample: str, delimiter: str) -> int:
-    """How many rows of the sample split into the most common number (≥ 2) of fields."""
+def _consistency(sample: str, delimiter: str) -> tuple[int, int]:
+    """(rows split alike, minus rows split otherwise) under ``delimiter``.
+
+    A spreadsheet pads every row of its export to the same width, so the right delimiter splits
+    the table's rows alike; a wrong one splits only the odd line that happens to hold it (one
+    such line is no table: it counts against the delimiter). Lines left whole count for nothing.
+    """
     counts: dict[int, int] = {}
     try:
         for row in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter):
-            if len(row) >= 2:
+            if len(row) >= 2 and any(field.strip() for field in row):
                 counts[len(row)] = counts.get(len(row), 0) + 1
     except csv.Error:
-        return 0
-    return max(counts.values(), default=0)
+        return 0, 0
+    if not counts:
+        return 0, 0
+    width = max(counts, key=lambda n: (counts[n], n))
+    alike = counts[width] if counts[width] >= 2 else 0
+    return alike, -(sum(counts.values()) - alike)
 
 
 def choose_delimiter(text: str, suffix: str, settings: SheetSettings) -> tuple[str, bool]:
-    """The delimiter, and whether the first line was Excel's ``sep=`` hint (to be skipped)."""
+    """The delimiter, and whether the first line was Excel's ``sep=`` hint (to be skipped).
+
+    ``csv.Sniffer`` proposes; the candidate splitting the most rows alike (and the fewest
+    otherwise) decides, the sniffer's choice winning a tie, then the configured order.
+    """
     first = text.split("\n", 1)[0]
     m = _SEP_LINE_RE.match(first)
     if m:
         return m.group(1), True
     sample = text[: settings.csv_sample_bytes]
-    if "\n" in sample[len(sample) // 2 :] and len(text) > len(sample):
+    if len(text) > len(sample) and "\n" in sample:
         sample = sample[: sample.rindex("\n")]  # whole lines only
     candidates = list(settings.csv_delimiters)
     try:
         sniffed = csv.Sniffer().sniff(sample, delimiters="".join(candidates)).delimiter
     except csv.Error:
         sniffed = "\t" if suffix in (".tsv", ".tab") else ","
-    best = max(candidates, key=lambda d: (_split_count(sample, d), d == sniffed))
-    if _split_count(sample, best) <= _split_count(sample, sniffed):
-        best = sniffed
-    return best, False
+    if sniffed not in candidates:
+        candidates.append(sniffed)
+    return max(candidates, key=lambda d: (*_consistency(sample, d), d == sniffed, -candidates.index(d))), False
 
 
 @register("csv", _sniff)

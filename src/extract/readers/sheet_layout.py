@@ -6,8 +6,8 @@ person reads the sheet:
 
 * a run of rows with two or more filled cells is a table; rows holding one cell above it are
   headings and paragraphs (a bold or large one-cell row is a heading, and so is a short line
-  directly above a table: its caption); one-cell rows inside the run are part of the table
-  (a theme row across it);
+  directly above a table or a list: its caption; in a CSV, with no bold, a Title Case line too);
+  one-cell rows inside the run are part of the table (a theme row across it);
 * blank rows end a run; the next run continues the same table when its first full row is not a
   header (not all bold, not the table's own header repeated) and it shares the table's columns,
   so spacer rows and theme rows set apart by blank rows stay in one table;
@@ -22,6 +22,7 @@ for a CSV its line.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..model import BlockKind, Cell, Document, Para, Provenance
@@ -30,6 +31,7 @@ from .numfmt import SheetSettings
 from .text import _heading_level, _looks_like_heading
 
 SHEET_STYLE = "sheet"  # Block.style of the heading that names a worksheet
+_LIST_START_RE = re.compile(r"^\s*(?:\d{1,2}[.)]\s|[•▪◦·‣\uf0b7*-]\s)")
 
 
 @dataclass
@@ -145,9 +147,13 @@ class _Emitter:
         return Provenance(file=self.doc.source_path, sheet=self.grid.sheet, cell=cell.address or None, line=cell.line)
 
     def text(self, rows: list[int], caption_row: int | None = None) -> None:
-        for r in rows:
+        for i, r in enumerate(rows):
+            # A short line right above a table (its caption) or a list (numbered items, bullets) heads it.
+            below = rows[i + 1] if i + 1 < len(rows) and rows[i + 1] == r + 1 else None
+            heads_list = below is not None and any(
+                _LIST_START_RE.match(self.grid.cells[(below, c)].text) for c in self.grid.texts(below)[:1])
             for c in self.grid.texts(r):
-                self._text_cell(self.grid.cells[(r, c)], caption=r == caption_row)
+                self._text_cell(self.grid.cells[(r, c)], caption=r == caption_row or heads_list)
 
     def _text_cell(self, cell: GridCell, caption: bool) -> None:
         lines = [collapse_ws(x) for x in cell.text.split("\n")]
@@ -167,6 +173,7 @@ class _Emitter:
             block.prov = [self._prov(cell).model_copy(update={"block": block.index})]
 
     def _heading_level(self, text: str, cell: GridCell, caption: bool) -> int | None:
+        caption = caption and not _LIST_START_RE.match(text)  # a numbered item is not a heading
         if self.grid.styled:
             big = cell.size is not None and cell.size >= self.settings.heading_font_size
             if (cell.bold or big or caption) and _looks_like_heading(text, True):
