@@ -191,26 +191,24 @@ class _Emitter:
         index = {c: i for i, c in enumerate(cols)}
         n = len(cols)
         out_rows: list[list[Cell]] = []
-        taken: set[tuple[int, int]] = set()  # (row, kept column) covered by a span
+        taken: dict[int, set[int]] = {}  # row -> kept columns covered by a cell (its own or a span)
         for r in rows:
             cells: list[Cell] = []
             for c in grid._by_row.get(r, []):
                 g = grid.cells[(r, c)]
-                if c not in index or (r, index[c]) in taken:
+                if c not in index or index[c] in taken.get(r, ()):
                     continue
-                span = sum(1 for x in range(c, c + g.cspan) if x in index)
-                rspan = sum(1 for x in range(r, r + g.rspan) if x in in_table)
-                for rr in range(r, r + g.rspan):
-                    for cc in range(c, c + g.cspan):
-                        if cc in index:
-                            taken.add((rr, index[cc]))
-                cells.append(self._cell(g, index[c], span, rspan))
-            present = {i for (rr, i) in taken if rr == r}
+                kept = [index[x] for x in range(c, c + g.cspan) if x in index]
+                rows_in = [x for x in range(r, r + g.rspan) if x in in_table]
+                for rr in rows_in:
+                    taken.setdefault(rr, set()).update(kept)
+                cells.append(self._cell(g, index[c], len(kept), len(rows_in)))
+            present = taken.get(r, set())
             for i in range(n):
                 if i not in present:
-                    cells.append(Cell(row=0, col=i, prov=[Provenance(file=self.doc.source_path, sheet=grid.sheet)]))
+                    cells.append(Cell(row=0, col=i))  # an empty grid position: add_table gives its place
             cells.sort(key=lambda x: x.col)
-            out_rows.append(self._banner(cells, n, r, taken))
+            out_rows.append(self._banner(cells, n))
         table = self.doc.add_table(out_rows)
         self.n_tables += 1
         block = self.doc.blocks[-1]
@@ -230,7 +228,7 @@ class _Emitter:
                     bold=g.bold and bool(paras), prov=[self._prov(g)])
 
     @staticmethod
-    def _banner(cells: list[Cell], n: int, r: int, taken: set[tuple[int, int]]) -> list[Cell]:
+    def _banner(cells: list[Cell], n: int) -> list[Cell]:
         """A row whose only text is in the first column runs across the empty cells after it."""
         if n < 3:
             return cells
