@@ -15,7 +15,7 @@ from openpyxl.formatting.rule import CellIsRule, FormulaRule, Rule
 from openpyxl.styles import Color, Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 
-from extract.errors import Encrypted, TooLarge, Unsupported
+from extract.errors import Encrypted, TooLarge
 from extract.model import BlockKind
 from extract.normalise.dates import find_dates
 from extract.outputs.report import render_report
@@ -77,11 +77,15 @@ def test_sheet_name_title_rows_and_the_table_with_cell_addresses(tmp_path: Path)
 
 def test_report_names_the_sheet_and_cell(tmp_path: Path) -> None:
     path = tmp_path / "plan.xlsx"
-    _plan(path, [["1.1", "Review the allocations policy", "Ann Lee", "March 2025", "Green"],
-                 ["1.2", "Publish the tenants' charter", "Bob Kay", "Nov 2024", "Amber"]])
+    wb = _plan(path, [["1.1", "Review the allocations policy", "Ann Lee", "March 2025", "Green"],
+                      ["1.2", "Publish the tenants' charter", "Bob Kay", "Nov 2024", "Amber"],
+                      ["1.3", "A withdrawn action", "Cara Doyle", "Nov 2024", "Red"]])
+    wb.active.row_dimensions[7].hidden = True
+    wb.save(path)
     html = render_report([extract_file(path, tmp_path)])
     assert "Action plan!C6" in html  # an owner's source cell
     assert "Action plan!B6:E6" in html  # the row in brief (title to status)
+    assert "sheet Action plan" in html  # where the hidden row warning points
 
 
 def test_merged_theme_row_and_merged_owner_are_true_spans(tmp_path: Path) -> None:
@@ -381,6 +385,17 @@ def test_millions_of_styled_empty_cells_are_refused_before_loading(tmp_path: Pat
     doc = extract_file(path, tmp_path).document
     assert doc.status == "failed"
     assert doc.error.startswith("workbook has over 500,000 cells") and "PLAN_EXTRACT_MAX_CELLS" in doc.error
+
+
+def test_a_merge_over_the_whole_sheet_is_refused_before_loading(tmp_path: Path) -> None:
+    path = tmp_path / "merged.xlsx"
+    _plan(path, [["1.1", "Review the allocations policy", "Ann Lee", "March 2025", "Green"]])
+    # openpyxl would make an object for each of the seventeen billion cells the merge covers.
+    _rewrite(path, "xl/worksheets/sheet1.xml", lambda xml: re.sub(
+        rb"<mergeCells[^>]*>.*?</mergeCells>", b'<mergeCells count="1"><mergeCell ref="A20:XFD1048576"/></mergeCells>',
+        xml, flags=re.S))
+    with pytest.raises(TooLarge, match="over 500,000 cells"):
+        read(path, path.name)
 
 
 def test_the_cell_limit_is_a_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -33,6 +33,9 @@ def _where(prov: Iterable[Provenance]) -> str:
             else:
                 parts.append(f"cell {p.cell}" + (f" · line {p.line}" if p.line is not None else ""))
             continue
+        if p.sheet is not None:  # a whole sheet (a warning about its hidden rows)
+            parts.append(f"sheet {p.sheet}")
+            continue
         bits = []
         if p.page is not None:
             bits.append(f"page {p.page}")

@@ -38,7 +38,8 @@ A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _OLE_WORKBOOK = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le") + b"\x00\x00")
 _XLS_SUFFIXES = (".xls", ".xlt", ".xla")
-_CELL_OR_ROW_RE = re.compile(rb"<(?:\w{1,12}:)?(?:c|row)[\s>/]")
+_COUNTED_RE = re.compile(rb'<(?:\w{1,12}:)?(?:c|row)[\s>/]'
+                         rb'|<(?:\w{1,12}:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
 _MAIN_TYPES = (b"spreadsheetml.sheet.main", b"spreadsheetml.template.main", b"ms-excel.sheet.macroEnabled.main",
                b"ms-excel.template.macroEnabled.main")
 
@@ -135,18 +136,37 @@ def _check_package(path: Path, settings: Settings) -> None:
 
 
 def _count_cells(zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> int:
-    """Cell and row elements in a sheet part, streamed; stops once past ``budget``."""
+    """Cells a sheet part makes openpyxl build, streamed; stops once past ``budget``.
+
+    Every cell and row element counts, and every cell a merge covers (openpyxl makes an object
+    for each: one ``A1:XFD1048576`` merge is seventeen billion).
+    """
     count = 0
     buf = b""
     with zf.open(info) as fh:
         while chunk := fh.read(1 << 20):
             buf += chunk
-            cut = len(buf) - 16
-            count += sum(1 for m in _CELL_OR_ROW_RE.finditer(buf) if m.start() < cut)
+            cut = len(buf) - 96  # longer than any element counted: one cut across it is seen whole next time
+            count += sum(_weight(m) for m in _COUNTED_RE.finditer(buf) if m.start() < cut)
             buf = buf[cut:] if cut > 0 else buf
             if count > budget:
                 return count
-    return count + len(_CELL_OR_ROW_RE.findall(buf))  # the tail not yet counted
+    return count + sum(_weight(m) for m in _COUNTED_RE.finditer(buf))  # the tail not yet counted
+
+
+def _weight(m: re.Match[bytes]) -> int:
+    if m.group(1) is None:
+        return 1
+    rows = abs(int(m.group(4)) - int(m.group(2))) + 1
+    cols = abs(_col_number(m.group(3)) - _col_number(m.group(1))) + 1
+    return rows * cols
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
 
 
 # -- the workbook ---------------------------------------------------------------------------------
