@@ -355,6 +355,13 @@ def test_an_old_xls_is_skipped_saying_to_save_as_xlsx(tmp_path: Path) -> None:
         assert (doc.status, doc.error) == ("skipped", "legacy Excel .xls: save as .xlsx"), name
 
 
+def test_a_word_doc_embedding_a_workbook_stays_a_word_doc(tmp_path: Path) -> None:
+    path = tmp_path / "minutes.doc"
+    path.write_bytes(_ole_file({"WordDocument": b"\xec\xa5\xc1\x00" + b"\0" * 200, "Workbook": b"\x09\x08" + b"\0" * 200}))
+    doc = extract_file(path, tmp_path).document
+    assert (doc.status, doc.error) == ("skipped", "legacy Word .doc: save as .docx")
+
+
 def test_a_password_protected_workbook_fails_saying_to_remove_the_password(tmp_path: Path) -> None:
     path = tmp_path / "locked.xlsx"
     path.write_bytes(_ole_file({"EncryptionInfo": b"\x04\x00\x04\x00\x40\x00\x00\x00" + b"\0" * 300,

@@ -38,6 +38,8 @@ A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _OLE_WORKBOOK = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le") + b"\x00\x00")
 _XLS_SUFFIXES = (".xls", ".xlt", ".xla")
+_OTHER_OFFICE_SUFFIXES = (".doc", ".dot", ".docx", ".docm", ".ppt", ".pps", ".pptx")
+_WORD_STREAM = "WordDocument".encode("utf-16-le")
 _COUNTED_RE = re.compile(rb'<(?:\w{1,12}:)?(?:c|row)[\s>/]'
                          rb'|<(?:\w{1,12}:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
 _MAIN_TYPES = (b"spreadsheetml.sheet.main", b"spreadsheetml.template.main", b"ms-excel.sheet.macroEnabled.main",
@@ -47,6 +49,8 @@ _MAIN_TYPES = (b"spreadsheetml.sheet.main", b"spreadsheetml.template.main", b"ms
 def _sniff(head: bytes, name: str) -> bool:
     lower = name.lower()
     if head.startswith(OLE_MAGIC):
+        if lower.endswith(_OTHER_OFFICE_SUFFIXES) or _WORD_STREAM in head:
+            return False  # a Word or PowerPoint file (which may embed a workbook)
         # An old .xls, or a password-protected workbook (OOXML encrypted inside an OLE2 file).
         return lower.endswith(_XLS_SUFFIXES + WORKBOOK_SUFFIXES) or _ENCRYPTION_INFO in head or any(
             n in head for n in _OLE_WORKBOOK)
