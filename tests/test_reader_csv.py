@@ -137,3 +137,11 @@ def test_a_csv_file_is_no_longer_read_as_plain_text(tmp_path: Path) -> None:
     path.write_text(_csv(ROWS, ","), encoding="utf-8")
     assert pick(path.read_bytes(), path.name).name == "csv"
     assert pick(path.read_bytes(), "plan.txt").name == "text"  # a .txt export stays with the text reader
+
+
+def test_a_huge_cell_is_read(tmp_path: Path) -> None:
+    rows = [r[:] for r in ROWS]
+    rows[6] = ["1.2", "Publish the charter " + "and more words " * 20_000, "Bob Kay", "Nov-24", "Amber"]
+    path = tmp_path / "plan.csv"
+    path.write_text(_csv(rows, ","), encoding="utf-8")
+    assert [a[0] for a in _actions(path)] == ["1.1", "1.2"]

@@ -103,6 +103,8 @@ def read_csv(path: Path, source_path: str) -> Document:
     text, _encoding = decode(path.read_bytes(), settings.csv_encodings)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     delimiter, hinted = choose_delimiter(text, path.suffix.lower(), settings)
+    # csv refuses a field over 128 KB; the file size limit already bounds what a field can hold.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     cells: dict[tuple[int, int], GridCell] = {}
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
