@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from ..model import Provenance
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1.0: formats xlsx and csv; provenance sheet and cell; actions' printed_ref, partners, progress, layout
 
 DocType = Literal["action_plan", "recommendation_matrix", "mixed", "other"]
 Status = Literal["ok", "partial", "failed", "skipped"]

@@ -197,6 +197,7 @@ def warm_up(settings: Settings | None = None) -> None:
     readers.readers()
     # The parsers the readers import lazily: loaded here, once, not in every forked child.
     import docx  # noqa: F401
+    import openpyxl  # noqa: F401
     import pdfplumber  # noqa: F401
     from pdfminer import pdfinterp  # noqa: F401
     owner_kind("Warm Up", config)
