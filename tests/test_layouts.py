@@ -1,0 +1,95 @@
+"""Layout families on small documents written here: which family reads a region, what a plan-like
+document with no actions says, and the registry's rules. The corpus (tests/corpus, specs 13-20)
+checks each family in every format against its gold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extract.extractors.layouts import Candidate, choose, register_layout
+from extract.run.pipeline import extract_file
+
+
+def _extract(tmp_path: Path, name: str, text: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract_file(path, tmp_path)
+
+
+def test_a_layout_name_is_taken_once() -> None:
+    with pytest.raises(ValueError, match="already registered"):
+        register_layout("action_table")(lambda ctx: [])
+
+
+def test_the_best_candidates_that_do_not_overlap_are_kept() -> None:
+    a = Candidate("a", frozenset({1, 2}), 3.0, drafts=[object()])  # type: ignore[list-item]
+    b = Candidate("b", frozenset({2, 3}), 5.0, drafts=[object()])  # type: ignore[list-item]
+    c = Candidate("c", frozenset({7}), 1.0, drafts=[object()])  # type: ignore[list-item]
+    assert [k.layout for k in choose([a, b, c])] == ["b", "c"]
+
+
+def test_keyed_paragraphs_are_actions_and_the_prose_between_them_is_not(tmp_path: Path) -> None:
+    doc = _extract(tmp_path, "plan.md", """# Eastfield Homelessness Action Plan 2021-2023
+
+## Priority 1: Prevention
+
+The council will do more to prevent homelessness and will report to Cabinet in March 2022.
+
+1. Recruit two prevention officers for the housing options team.
+
+Lead: Housing Options Manager
+
+Timescale: June 2021
+
+Progress: One officer in post.
+
+2. Launch a landlord incentive scheme.
+
+Lead: Private Sector Housing Team Leader
+
+By: 30/09/2021
+
+Partners: Citizens Advice
+""")
+    acts = doc.actions
+    assert [a.action_ref for a in acts] == ["1", "2"]
+    assert acts[0].title == "Recruit two prevention officers for the housing options team."
+    assert acts[0].owners == ["Housing Options Manager"]
+    assert acts[0].progress == ["One officer in post."]
+    assert [str(m.date_end) for m in acts[1].milestones] == ["2021-09-30"]
+    assert acts[1].partners == ["Citizens Advice"]
+    assert acts[0].theme == "Priority 1: Prevention" and all(a.layout == "keyed_paragraphs" for a in acts)
+
+
+def test_a_plan_like_document_with_no_actions_is_partial_and_says_what_was_seen(tmp_path: Path) -> None:
+    doc = _extract(tmp_path, "plan.md", """# Riverside Community Safety Action Plan 2024-2025
+
+## Introduction
+
+This plan sets out what the partnership will do over the next year.
+
+| Area | Incidents | Change |
+|---|---|---|
+| Burglary | 120 | down 4% |
+| Vehicle crime | 88 | up 2% |
+| Criminal damage | 64 | down 1% |
+""")
+    assert doc.actions == [] and doc.document.status == "partial"
+    w303 = [w for w in doc.warnings if w.code == "W303"]
+    assert len(w303) == 1
+    assert "Riverside Community Safety Action Plan" in w303[0].message
+    assert "1 table" in w303[0].message and "Area | Incidents | Change" in w303[0].message
+
+
+def test_minutes_with_a_table_stay_silent_and_ok(tmp_path: Path) -> None:
+    doc = _extract(tmp_path, "minutes.md", """# Minutes of the Parks Committee, 4 May 2023
+
+| Name | Organisation | Role |
+|---|---|---|
+| Ann Lee | Parks | Chair |
+| Bob Kay | Finance | Member |
+| Cy Dunn | Legal | Officer |
+""")
+    assert doc.actions == [] and doc.document.status == "ok" and not doc.warnings
