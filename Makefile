@@ -7,7 +7,7 @@ STAMP := $(VENV)/.synced
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test schema bench server clean
+.PHONY: setup run test schema bench eval server clean
 
 setup: $(STAMP)
 
@@ -30,6 +30,11 @@ test: setup
 N ?= 50
 bench: setup
 	$(BIN)/python benchmarks/bench.py $(N)
+
+# Accuracy: per-field F1 per document over the samples, the generated corpus (every format) and the
+# real plans and inspection reports in ../shared/realworld, each through the real flow.
+eval: setup
+	$(BIN)/python benchmarks/eval.py
 
 schema: setup
 	$(BIN)/plan-extract schema --out schemas/document.schema.json
