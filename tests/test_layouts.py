@@ -93,3 +93,23 @@ def test_minutes_with_a_table_stay_silent_and_ok(tmp_path: Path) -> None:
 | Cy Dunn | Legal | Officer |
 """)
     assert doc.actions == [] and doc.document.status == "ok" and not doc.warnings
+
+
+def test_an_owner_merged_down_over_two_actions_owns_both(tmp_path: Path) -> None:
+    from docx import Document as Word
+
+    d = Word()
+    d.add_heading("Merged Owners Improvement Plan 2024", 1)
+    t = d.add_table(rows=4, cols=4)
+    for i, h in enumerate(["Ref", "Action", "Lead", "Deadline"]):
+        t.cell(0, i).text = h
+    for r, (ref, action, due) in enumerate([("1.1", "Review the allocations policy", "March 2025"),
+                                            ("1.2", "Publish the tenants charter", "June 2025"),
+                                            ("1.3", "Train all housing staff", "July 2025")], 1):
+        t.cell(r, 0).text, t.cell(r, 1).text, t.cell(r, 3).text = ref, action, due
+    t.cell(1, 2).merge(t.cell(2, 2)).text = "Ann Lee"
+    t.cell(3, 2).text = "Bob Kay"
+    d.save(tmp_path / "plan.docx")
+    doc = extract_file(tmp_path / "plan.docx", tmp_path)
+    assert [(a.action_ref, a.owners) for a in doc.actions] == [
+        ("1.1", ["Ann Lee"]), ("1.2", ["Ann Lee"]), ("1.3", ["Bob Kay"])]

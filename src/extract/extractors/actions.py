@@ -389,11 +389,26 @@ class ActionTableReader:
         for p in row.prov:
             if p.page is not None:
                 draft.pages.add(p.page)
+        if not continuation:
+            self._inherit_merged(draft, row)
         # The reference cell's own fill is often the only status a plan prints.
         if self.ref_col is not None:
             rc = next((c for c in row.cells if c.col == self.ref_col), None)
             if rc is not None and rc.fill:
                 draft.fills.setdefault("ref", []).append(rc.fill)
+
+    def _inherit_merged(self, draft: Draft, row: Row) -> None:
+        """An owner, date or status cell merged down over several actions belongs to each of them,
+        not only to the first (the row where the merged cell starts)."""
+        for col in range(self.header.n_cols):
+            role = self._role_of_cell(col)
+            if role not in ("owner", "date", "status", "partner", "code") or draft.parts.get(role):
+                continue
+            cell = self.table.cell_at(row.index, col)
+            if cell is not None and cell.row < row.index and cell.row_span > 1 and cell.text.strip():
+                draft.parts[role] = _pieces(cell)
+                if cell.fill:
+                    draft.fills.setdefault(role, []).append(cell.fill)
 
     def _nested_pieces(self, table_index: int) -> list[Piece]:
         out: list[Piece] = []
