@@ -485,12 +485,22 @@ def heading_theme(ctx: DocContext, table: Table) -> tuple[str | None, str | None
     block = next((b for b in ctx.doc.blocks if b.table == table.index), None)
     if block is None:
         return None, None
-    path = ctx.headings_before(block.index)
+    # Letters of a sideways margin label ("W o m e n …") read as lines are not headings.
+    path = [t for t in (_wordy(b.text) for b in ctx.headings_before(block.index)) if t]
     if not path:
         return None, None
-    text = " ".join(path[-1].text.split())
+    text = path[-1]
     m = _THEME_LABEL_RE.match(text)
     return (m.group(1), m.group(2).strip()) if m else (None, text)
+
+
+def _wordy(text: str) -> str | None:
+    """The heading without stray single letters at its end, or None if it is mostly single letters."""
+    tokens = text.split()
+    while tokens and len(tokens[-1]) == 1 and tokens[-1].isalpha() and len(tokens) > 1:
+        tokens.pop()
+    words = [w for w in tokens if len(re.sub(r"\W", "", w)) >= 2]
+    return " ".join(tokens) if len(words) >= 1 and len(words) >= 0.5 * len(tokens) else None
 
 
 @dataclass
