@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from ..model import Provenance
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 DocType = Literal["action_plan", "recommendation_matrix", "mixed", "other"]
 Status = Literal["ok", "partial", "failed", "skipped"]
@@ -54,6 +54,9 @@ class CodeRef(BaseModel):
 
 class Action(BaseModel):
     action_ref: str
+    # The same action across runs and re-issues of its plan; set when the datasets are written
+    # (extract.outputs.identity), None in a result that has not been written yet.
+    action_key: str | None = None
     theme_ref: str | None = None
     theme: str | None = None
     title: str
@@ -119,6 +122,10 @@ class DocumentRecord(BaseModel):
     n_recommendations: int = 0
     n_warnings: int = 0
     seconds: float | None = None
+    issuer: str | None = None  # the issuing body as printed near the start (extract.extractors.issuer)
+    # The same plan across runs and re-issues (renamed file, typo fixed in the title); set when
+    # the datasets are written (extract.outputs.identity).
+    document_key: str | None = None
 
 
 class ExtractedDocument(BaseModel):

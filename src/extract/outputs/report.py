@@ -19,6 +19,7 @@ from typing import IO
 
 from ..model import Provenance
 from .records import DocumentRecord, ExtractedDocument, Source
+from .report_overview import STYLE as OVERVIEW_STYLE
 
 STATUS_ORDER = ("failed", "partial", "skipped", "ok")
 
@@ -78,9 +79,14 @@ def _list(values: Iterable[str]) -> str:
     return "<br>".join(escape(v) for v in values)
 
 
-def _table(cls: str, headers: list[str], rows: list[list[str]]) -> str:
+def _table(cls: str, headers: list[str], rows: list[list[str]], pictures: list[str] | None = None) -> str:
+    """A sortable table; ``pictures[i]``, when given and not empty, is shown across the table
+    under row ``i`` (a ``pic-row`` that sorting and filtering keep with its row)."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+        + (f"<tr class=pic-row><td colspan={len(headers)}>{pictures[i]}</td></tr>" if pictures and pictures[i] else "")
+        for i, row in enumerate(rows))
     return f"<table class='sortable {cls}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -115,7 +121,7 @@ def _dates(milestones: list) -> str:
     return "<br>".join(out)
 
 
-def _document_section(r: ExtractedDocument) -> str:
+def _document_section(r: ExtractedDocument, pictures: list[str] | None = None) -> str:
     d = r.document
     head = (f"<section class=doc id='doc-{escape(d.document_id)}'><h2>{escape(d.source_path)}</h2>"
             f"<p class=meta>{escape(d.title or '(no title)')} · {escape(d.doc_type)} · "
@@ -131,7 +137,8 @@ def _document_section(r: ExtractedDocument) -> str:
                 escape(_summary_where(p for s in a.sources for p in s.prov)) + _sources(a.sources),
             ])
         parts.append(f"<h3>Actions ({len(r.actions)})</h3>")
-        parts.append(_table("actions", ["ref", "theme", "title", "steps", "owners", "dates", "codes", "status", "where"], rows))
+        parts.append(_table("actions", ["ref", "theme", "title", "steps", "owners", "dates", "codes", "status", "where"], rows,
+                            pictures))
     if r.recommendations:
         rows = []
         for rec in r.recommendations:
@@ -167,16 +174,17 @@ _SCRIPT = """
   function apply(){
     const words=q.value.toLowerCase().split(/\\s+/).filter(Boolean), want=st.value;
     let shown=0;
-    document.querySelectorAll('table.sortable tbody tr').forEach(tr=>{
+    document.querySelectorAll('table.sortable tbody tr:not(.pic-row)').forEach(tr=>{
       const text=tr.textContent.toLowerCase();
       const sec=tr.closest('section.doc');
       const status=(sec?sec.querySelector('.meta .st'):tr.querySelector('.st'));
       const okStatus=!want||(status&&status.textContent===want);
       const ok=okStatus&&words.every(w=>text.includes(w));
       tr.hidden=!ok; if(ok) shown++;
+      const pic=tr.nextElementSibling; if(pic&&pic.classList.contains('pic-row')) pic.hidden=!ok;
     });
     document.querySelectorAll('section.doc').forEach(sec=>{
-      const rows=sec.querySelectorAll('tbody tr'); const any=[...rows].some(r=>!r.hidden);
+      const rows=sec.querySelectorAll('tbody tr:not(.pic-row)'); const any=[...rows].some(r=>!r.hidden);
       sec.hidden=rows.length>0&&!any&&(words.length>0||want!=='');
     });
     count.textContent=shown+' rows shown';
@@ -186,9 +194,10 @@ _SCRIPT = """
     table.querySelectorAll('th').forEach(h=>h.classList.remove('asc','desc')); th.classList.add(asc?'asc':'desc');
     const key=r=>r.cells[i].textContent.trim();
     const num=s=>/^[\\d.]+$/.test(s)?s.split('.').map(Number):null;
-    [...body.rows].sort((a,b)=>{const x=key(a),y=key(b),nx=num(x),ny=num(y);let c;
+    const pics=new Map([...body.rows].filter(r=>r.classList.contains('pic-row')).map(p=>[p.previousElementSibling,p]));
+    [...body.rows].filter(r=>!r.classList.contains('pic-row')).sort((a,b)=>{const x=key(a),y=key(b),nx=num(x),ny=num(y);let c;
       if(nx&&ny){c=0;for(let k=0;k<Math.max(nx.length,ny.length)&&!c;k++)c=(nx[k]||0)-(ny[k]||0);}
-      else c=x.localeCompare(y);return asc?c:-c;}).forEach(r=>body.appendChild(r));
+      else c=x.localeCompare(y);return asc?c:-c;}).forEach(r=>{body.appendChild(r);if(pics.has(r))body.appendChild(pics.get(r));});
   }));
   q.addEventListener('input',apply); st.addEventListener('change',apply);
   const m=location.hash.match(/q=([^&]*)/); if(m) q.value=decodeURIComponent(m[1]);
@@ -208,12 +217,12 @@ class ReportBuilder:
         self.entries: list[tuple[DocumentRecord, int, int, int]] = []
         self.warning_rows: list[list[str]] = []
 
-    def add(self, r: ExtractedDocument) -> None:
+    def add(self, r: ExtractedDocument, pictures: list[str] | None = None) -> None:
         self.entries.append((r.document, len(r.actions), len(r.recommendations), len(r.warnings)))
         self.warning_rows.extend(_warning_rows(r))
-        self.sections.write(_document_section(r))
+        self.sections.write(_document_section(r, pictures))
 
-    def head(self, generated: dt.datetime | None = None) -> str:
+    def head(self, generated: dt.datetime | None = None, overview: str = "") -> str:
         generated = generated or dt.datetime.now(dt.timezone.utc)
         by_status = Counter(d.status for d, _, _, _ in self.entries)
         summary = " · ".join(f"{by_status.get(s, 0)} {s}" for s in ("ok", "partial", "failed", "skipped"))
@@ -222,10 +231,11 @@ class ReportBuilder:
         return "".join([
             "<!doctype html><html lang=en><head><meta charset=utf-8>",
             "<meta name=viewport content='width=device-width,initial-scale=1'>",
-            "<title>plan-extract review</title><style>", _STYLE, "</style></head><body>",
+            "<title>plan-extract review</title><style>", _STYLE, OVERVIEW_STYLE, "</style></head><body>",
             "<h1>plan-extract review</h1>",
             f"<p id=summary>{len(self.entries)} documents: {summary} · {n_actions} actions · {n_recs} recommendations · "
             f"generated {escape(generated.strftime('%Y-%m-%d %H:%M UTC'))}</p>",
+            overview,
             "<div id=bar><input id=q type=search placeholder='filter: words in any row' size=40> ",
             "<select id=status><option value=''>any status</option>",
             "".join(f"<option>{s}</option>" for s in ("ok", "partial", "failed", "skipped")),
