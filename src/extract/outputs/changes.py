@@ -9,8 +9,8 @@ Actions are matched by ``action_key`` (:mod:`extract.outputs.identity`), so a re
   positive when it moved later;
 - ``owners_changed``: the set of owners changed (``before``/``after`` list them, ``; `` between);
 - ``text_changed``: the ``field`` (``title``, ``steps`` or ``targets``) reads differently;
-- ``became_overdue``: the due date had not passed at the earlier run and has at this one, and the
-  action is not complete (status ``blue``).
+- ``became_overdue``: overdue at this run's date (due date passed, not complete: see
+  :mod:`extract.outputs.overdue`) and not at the earlier run's date.
 
 The actions of a document that failed to read this time are not reported removed: the document's
 own row in ``documents`` says why it could not be read. A first run has nothing to compare with
@@ -28,11 +28,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import UsageError
+from .overdue import is_overdue
 from .records import SCHEMA_VERSION
 from .snapshots import Snapshot, iter_snapshots, load_snapshot
 
 KINDS = ("added", "removed", "status_changed", "due_moved", "owners_changed", "text_changed", "became_overdue")
-COMPLETE = "blue"
 
 S, D = pa.string(), pa.date32()
 CHANGES_SCHEMA = pa.schema([
@@ -42,8 +42,8 @@ CHANGES_SCHEMA = pa.schema([
 ])
 
 
-def is_overdue(action: dict[str, Any], on: dt.date) -> bool:
-    return action["due"] is not None and action["due"] < on and action["status"] != COMPLETE
+def _overdue(action: dict[str, Any], on: dt.date) -> bool:
+    return is_overdue(action["due"], action["complete"], on)
 
 
 def _joined(values: list[str] | None) -> str:
@@ -83,7 +83,7 @@ def compare(before: Snapshot, after: Snapshot) -> list[dict[str, Any]]:
                 was, now = "\n".join(was or []), "\n".join(now or [])
             if (was or "") != (now or ""):
                 row("text_changed", a, field=name, before=was, after=now)
-        if is_overdue(a, day_after) and not is_overdue(p, day_before):
+        if _overdue(a, day_after) and not _overdue(p, day_before):
             row("became_overdue", a, field="due", before=_iso(p["due"]), after=_iso(a["due"]),
                 due_before=p["due"], due_after=a["due"])
     for key, p in old.items():
@@ -154,6 +154,13 @@ def _find_run(runs: list[tuple[Path, str, dt.datetime]], since: str) -> tuple[Pa
     raise UsageError(f"{since!r} names {len(matches)} runs: give more of the run id")
 
 
+def _md(text: str) -> str:
+    """Document text made inert in markdown: no links, images, markup or code spans."""
+    for ch in "\\`*_[]<>#|!":
+        text = text.replace(ch, "\\" + ch)
+    return " ".join(text.split())
+
+
 def markdown(table: pa.Table, *, limit: int = 60) -> str:
     """The changes as a short markdown summary, for the Prefect run's artifact."""
     lines = ["# Changes since the previous run", ""]
@@ -172,11 +179,34 @@ def markdown(table: pa.Table, *, limit: int = 60) -> str:
                 detail += f" ({r['days_slipped']:+d} days)"
         elif r["change"] == "text_changed":
             detail = f": {r['field']}"
-        title = (r["title"] or "")[:80]
-        lines.append(f"- {r['source_path']} `{r['action_ref']}` {title} — {what}{detail}")
+        title = _md((r["title"] or "")[:80])
+        lines.append(f"- {_md(r['source_path'])} · {_md(r['action_ref'] or '')} {title} — {what}{_md(detail)}")
     if table.num_rows > limit:
         lines.append(f"- … and {table.num_rows - limit} more in changes.parquet")
     return "\n".join(lines)
+
+
+def print_changes(table: pa.Table) -> None:
+    """The changes as a table on the terminal, with their counts by kind."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    if table.num_rows == 0:
+        console.print("No changes.")
+        return
+    rows = table.to_pylist()
+    out = Table(title=f"{table.num_rows} changes since run {rows[0]['since_run_id'][:8]}", show_lines=False)
+    for col in ("change", "file", "ref", "action", "before", "after", "days"):
+        out.add_column(col, overflow="fold")
+    for r in rows:
+        before, after = r["before"] or "", r["after"] or ""
+        if r["change"] == "text_changed":
+            before, after = f"{r['field']}: {before[:60]}", after[:60]
+        out.add_row(r["change"].replace("_", " "), r["source_path"], r["action_ref"] or "", (r["title"] or "")[:50],
+                    before, after, "" if r["days_slipped"] is None else f"{r['days_slipped']:+d}")
+    console.print(out)
+    console.print(" · ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts(table).items()))
 
 
 def read_changes(out: Path) -> pa.Table:

@@ -57,6 +57,10 @@ class Action(BaseModel):
     # The same action across runs and re-issues of its plan; set when the datasets are written
     # (extract.outputs.identity), None in a result that has not been written yet.
     action_key: str | None = None
+    # Set with action_key (extract.outputs.overdue): the last date its milestones can mean, and
+    # whether its printed status (or a blue fill) says it is complete.
+    due_date: dt.date | None = None
+    complete: bool | None = None
     theme_ref: str | None = None
     theme: str | None = None
     title: str

@@ -20,7 +20,7 @@ from html import escape
 from typing import Any
 
 from .records import ExtractedDocument
-from .snapshots import due_date
+from .overdue import is_overdue
 
 RAG = ("red", "amber", "green", "blue", "none")
 COLOURS = {"red": "#d64541", "amber": "#f0a030", "green": "#3fa05a", "blue": "#3a78c2", "none": "#c9c9c9"}
@@ -60,8 +60,8 @@ class Overview:
         d = _Doc(doc.document.document_id, doc.document.source_path)
         for a in doc.actions:
             d.status[a.status or "none"] += 1
-            due = due_date(a)
-            late = due is not None and due < self.today and a.status != "blue"
+            due = a.due_date
+            late = is_overdue(due, a.complete, self.today)
             d.overdue += late
             if due is None:
                 self.undated += 1

@@ -39,14 +39,8 @@ DOCUMENTS_SCHEMA = pa.schema([
 ACTIONS_SCHEMA = pa.schema([
     ("document_key", S), ("document_id", S), ("source_path", S), ("action_key", S), ("keyed_by", S),
     ("match_text", S), ("action_ref", S), ("theme", S), ("title", S), ("steps", LS), ("targets", LS),
-    ("owners", LS), ("status", S), ("due", D),
+    ("owners", LS), ("status", S), ("due", D), ("complete", pa.bool_()),
 ])
-
-
-def due_date(action: Any) -> dt.date | None:
-    """An action's due date: the last day any of its dated milestones can mean."""
-    ends = [m.date_end for m in action.milestones if m.date_end is not None]
-    return max(ends) if ends else None
 
 
 @dataclass
@@ -99,7 +93,7 @@ class SnapshotBuilder:
                 "document_key": d.document_key, "document_id": d.document_id, "source_path": d.source_path,
                 "action_key": ident.action_key, "keyed_by": ident.keyed_by, "match_text": ident.match_text,
                 "action_ref": a.action_ref, "theme": a.theme, "title": a.title, "steps": a.steps, "targets": a.targets,
-                "owners": a.owners, "status": a.status, "due": due_date(a),
+                "owners": a.owners, "status": a.status, "due": a.due_date, "complete": a.complete,
             })
 
     def snapshot(self, run: RunInfo) -> Snapshot:

@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from .changes import compare, changes_table
 from .identity import assign_action_keys, assign_document_keys
+from .overdue import due_date, is_complete
 from .records import DocumentRecord, ExtractedDocument
 from .report_overview import Overview
 from .snapshots import RunInfo, SnapshotBuilder, carry_forward, latest_snapshot, write_snapshot
@@ -64,6 +65,8 @@ class RunTracker:
         self._identities = assign_action_keys(doc.actions, key, self.prev_actions.get(key, []))
         for action, ident in zip(doc.actions, self._identities):
             action.action_key = ident.action_key
+            action.due_date = due_date(action)
+            action.complete = is_complete(action)
 
     def source_cells(self, doc: ExtractedDocument) -> list[str]:
         return self.pictures.for_document(doc)
