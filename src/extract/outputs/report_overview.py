@@ -156,48 +156,69 @@ class Overview:
     def _timeline(self) -> str:
         if not self.months:
             return "<p>No due dates.</p>"
-        first, last = min(self.months), max(self.months)
-        first = min(first, (self.today.year, self.today.month)) if _near(first, self.today) else first
-        last = max(last, (self.today.year, self.today.month)) if _near(last, self.today) else last
-        months = _month_range(first, last)
-        step = max(3.0, min(24.0, 1100 / len(months)))
-        chart_h, top_pad, left = 140, 14, 36
-        widest = max(self.months.values())
-        width = int(left + step * len(months) + 10)
-        out = [f"<div class=scroll><svg class=chart width={width} height={top_pad + chart_h + 50} role=img "
-               f"aria-label='actions due per month'>",
-               f"<text x={left - 6} y={top_pad + 8} text-anchor=end>{widest}</text>",
-               f"<line x1={left} x2={width} y1={top_pad + chart_h} y2={top_pad + chart_h} stroke='#888'/>"]
-        for i, (y, m) in enumerate(months):
-            x = left + i * step
-            n, late = self.months[(y, m)], self.months_overdue[(y, m)]
-            if n:
-                h = chart_h * n / widest
-                h_late = chart_h * late / widest
-                label = f"{y}-{m:02d}: {n} due" + (f", {late} overdue" if late else "")
-                out.append(f"<g class=month><title>{label}</title>"
-                           f"<rect x={x:.1f} y={top_pad + chart_h - h:.1f} width={max(step - 1, 1):.1f} height={h:.1f} fill='{DUE}'/>"
-                           + (f"<rect class=late x={x:.1f} y={top_pad + chart_h - h_late:.1f} width={max(step - 1, 1):.1f} "
-                              f"height={h_late:.1f} fill='{OVERDUE}'/>" if late else "") + "</g>")
-            if m == 1 or i == 0:
-                out.append(f"<line x1={x:.1f} x2={x:.1f} y1={top_pad + chart_h} y2={top_pad + chart_h + 5} stroke='#888'/>"
-                           f"<text x={x:.1f} y={top_pad + chart_h + 18}>{y}</text>")
         today = (self.today.year, self.today.month)
-        if first <= today <= last:
-            x = left + months.index(today) * step + step * (self.today.day - 1) / 31
-            out.append(f"<line id=today x1={x:.1f} x2={x:.1f} y1={top_pad - 6} y2={top_pad + chart_h} stroke='#222' "
-                       f"stroke-dasharray='4 3'/><text x={x + 4:.1f} y={top_pad + 2}>today</text>")
+        segments = _segments(sorted(set(self.months) | {today}))
+        n_months = sum(len(seg) for seg in segments)
+        step = max(3.0, min(24.0, 1100 / n_months))
+        chart_h, top_pad, left, gap = 140, 14, 36, 18
+        widest = max(self.months.values())
+        width = int(left + step * n_months + gap * (len(segments) - 1) + 40)
+        out = [f"<div class=scroll><svg class=chart width={max(width, 420)} height={top_pad + chart_h + 50} role=img "
+               f"aria-label='actions due per month'>",
+               f"<text x={left - 6} y={top_pad + 8} text-anchor=end>{widest}</text>"]
+        x = float(left)
+        last_label = -100.0
+        for k, seg in enumerate(segments):
+            if k:  # a stretch of empty years left out: the axis is broken here
+                out.append(f"<text class=axis-break x={x + gap / 2 - 5:.1f} y={top_pad + chart_h + 4}>⋯</text>")
+                x += gap
+            out.append(f"<line x1={x:.1f} x2={x + step * len(seg):.1f} y1={top_pad + chart_h} y2={top_pad + chart_h} stroke='#888'/>")
+            for i, (y, m) in enumerate(seg):
+                n, late = self.months[(y, m)], self.months_overdue[(y, m)]
+                if n:
+                    h = chart_h * n / widest
+                    h_late = chart_h * late / widest
+                    label = f"{y}-{m:02d}: {n} due" + (f", {late} overdue" if late else "")
+                    out.append(f"<g class=month><title>{label}</title>"
+                               f"<rect x={x:.1f} y={top_pad + chart_h - h:.1f} width={max(step - 1, 1):.1f} height={h:.1f} fill='{DUE}'/>"
+                               + (f"<rect class=late x={x:.1f} y={top_pad + chart_h - h_late:.1f} width={max(step - 1, 1):.1f} "
+                                  f"height={h_late:.1f} fill='{OVERDUE}'/>" if late else "") + "</g>")
+                if (m == 1 or i == 0) and x - last_label >= 34:
+                    out.append(f"<line x1={x:.1f} x2={x:.1f} y1={top_pad + chart_h} y2={top_pad + chart_h + 5} stroke='#888'/>"
+                               f"<text x={x:.1f} y={top_pad + chart_h + 18}>{y}</text>")
+                    last_label = x
+                if (y, m) == today:
+                    tx = x + step * (self.today.day - 1) / 31
+                    out.append(f"<line id=today x1={tx:.1f} x2={tx:.1f} y1={top_pad - 6} y2={top_pad + chart_h} stroke='#222' "
+                               f"stroke-dasharray='4 3'/><text x={tx + 4:.1f} y={top_pad + 2}>today</text>")
+                x += step
         y = top_pad + chart_h + 28
         out.append(f"<rect x={left} y={y} width=10 height=10 fill='{DUE}'/><text x={left + 14} y={y + 9}>due</text>"
                    f"<rect x={left + 60} y={y} width=10 height=10 fill='{OVERDUE}'/>"
-                   f"<text x={left + 74} y={y + 9}>overdue</text>")
+                   f"<text x={left + 74} y={y + 9}>overdue</text>"
+                   + (f"<text x={left + 150} y={y + 9} class=note>⋯ more than a year without a due date, left out</text>"
+                      if len(segments) > 1 else ""))
         out.append("</svg></div>")
         return "".join(out)
 
 
-def _near(month: tuple[int, int], today: dt.date) -> bool:
-    """Within three years of today: worth stretching the axis to show today's line."""
-    return abs((month[0] - today.year) * 12 + month[1] - today.month) <= 36
+# Empty months in a row beyond which the timeline's axis is broken rather than drawn.
+MAX_GAP_MONTHS = 12
+
+
+def _segments(months: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Runs of consecutive months covering ``months``; a gap of more than a year starts a new run."""
+    segments: list[list[tuple[int, int]]] = []
+    for month in months:
+        if segments and _index(month) - _index(segments[-1][-1]) <= MAX_GAP_MONTHS + 1:
+            segments[-1].extend(_month_range(segments[-1][-1], month)[1:])
+        else:
+            segments.append([month])
+    return segments
+
+
+def _index(month: tuple[int, int]) -> int:
+    return month[0] * 12 + month[1] - 1
 
 
 def _month_range(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, int]]:
