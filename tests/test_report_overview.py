@@ -133,3 +133,38 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 def _colours(path: Path) -> Counter[tuple[int, int, int]]:
     with Image.open(path) as im:
         return Counter(im.convert("RGB").get_flattened_data())
+
+
+def test_a_long_report_keeps_later_tables_as_text_until_needed(tmp_path: Path) -> None:
+    """Past INLINE_ROWS rows, documents keep their tables as text (no DOM) until scrolled to or
+    filtered; filtering still finds their rows, and their text stays escaped."""
+    import hashlib
+
+    from extract.outputs.report import INLINE_ROWS, render_report
+
+    base = extract_file(SAMPLES / "cfs-directorate-plan-2003.md", SAMPLES)
+    docs = []
+    for i in range(12):
+        d = base.model_copy(deep=True)
+        d.document.document_id = hashlib.sha256(str(i).encode()).hexdigest()[:16]
+        d.document.source_path = f"copy-{i:02d}.md"
+        docs.append(d)
+    docs[-1].actions[0].title = "</script><script>document.title='pwned'</script> Chivers"
+    page = tmp_path / "report.html"
+    page.write_text(render_report(docs), encoding="utf-8")
+    total = 12 * 59
+    assert total > INLINE_ROWS
+
+    dom = _chromium(page.as_uri(), "--dump-dom", "--window-size=1400,900")
+    shown = total + len(docs) + sum(len(d.warnings) for d in docs)  # with the documents and warnings tables
+    assert f'id="count">{shown} rows shown' in dom
+    assert dom.count('<script type="text/html"') == 3  # documents 10-12 wait as text
+    parsed = "".join(chunk.split("</script>", 1)[-1] for chunk in dom.split('<script type="text/html"'))
+    assert parsed.count("<tr") - parsed.count("<thead><tr") == shown - 3 * 59
+
+    dom = _chromium(page.as_uri() + "#q=Chivers", "--dump-dom")
+    assert 'id="count">13 rows shown' in dom  # 1.03 in every copy, and the retitled action in the last
+    last = dom.split("copy-11.md</h2>")[1]
+    assert '<script type="text/html"' not in last.split("</section>")[0]
+    assert "&lt;/script&gt;&lt;script&gt;document.title='pwned'&lt;/script&gt; Chivers" in last
+    assert "<title>plan-extract review</title>" in dom

@@ -121,7 +121,10 @@ def _dates(milestones: list) -> str:
     return "<br>".join(out)
 
 
-def _document_section(r: ExtractedDocument, pictures: list[str] | None = None) -> str:
+def _document_section(r: ExtractedDocument, pictures: list[str] | None = None, lazy: bool = False) -> str:
+    """One document's section; ``lazy`` keeps its tables as text in a ``<script type=text/html>``
+    that the page's script turns into rows when the section scrolls near or a filter is set: a
+    large run's page is parsed quickly and its DOM stays small."""
     d = r.document
     head = (f"<section class=doc id='doc-{escape(d.document_id)}'><h2>{escape(d.source_path)}</h2>"
             f"<p class=meta>{escape(d.title or '(no title)')} · {escape(d.doc_type)} · "
@@ -150,6 +153,12 @@ def _document_section(r: ExtractedDocument, pictures: list[str] | None = None) -
         parts.append(_table("recs", ["id", "recommendation", "codes", "sections", "outcomes", "status", "where"], rows))
     if not r.actions and not r.recommendations:
         parts.append("<p>Nothing extracted.</p>")
+    elif lazy:
+        n = len(r.actions) + len(r.recommendations)
+        # Document text is escaped (no "<" of its own), so nothing in it can end the script early.
+        tables = "".join(parts[1:]).replace("</script", "<\\/script")
+        parts[1:] = [f"<script type=text/html class=rows data-rows={n}>{tables}</script>",
+                     f"<noscript><p>{n} rows: this long report shows them with JavaScript on.</p></noscript>"]
     parts.append("</section>")
     return "".join(parts)
 
@@ -171,8 +180,11 @@ ul.src{margin:.2em 0;padding-left:1.2em;font-size:12px}
 _SCRIPT = """
 (function(){
   const q=document.getElementById('q'), st=document.getElementById('status'), count=document.getElementById('count');
+  // A long report keeps later documents' tables as text until they are needed.
+  function fill(sec){const t=sec.querySelector('script.rows'); if(t){t.insertAdjacentHTML('afterend',t.textContent);t.remove();}}
   function apply(){
     const words=q.value.toLowerCase().split(/\\s+/).filter(Boolean), want=st.value;
+    if(words.length||want) document.querySelectorAll('section.doc').forEach(fill);
     let shown=0;
     document.querySelectorAll('table.sortable tbody tr:not(.pic-row)').forEach(tr=>{
       const text=tr.textContent.toLowerCase();
@@ -187,10 +199,12 @@ _SCRIPT = """
       const rows=sec.querySelectorAll('tbody tr:not(.pic-row)'); const any=[...rows].some(r=>!r.hidden);
       sec.hidden=rows.length>0&&!any&&(words.length>0||want!=='');
     });
+    document.querySelectorAll('script.rows').forEach(t=>{shown+=Number(t.dataset.rows);});
     count.textContent=shown+' rows shown';
   }
-  document.querySelectorAll('table.sortable th').forEach((th,i)=>th.addEventListener('click',()=>{
-    const table=th.closest('table'), body=table.tBodies[0], asc=!th.classList.contains('asc');
+  document.addEventListener('click',e=>{
+    const th=e.target.closest('table.sortable th'); if(!th) return;
+    const i=th.cellIndex, table=th.closest('table'), body=table.tBodies[0], asc=!th.classList.contains('asc');
     table.querySelectorAll('th').forEach(h=>h.classList.remove('asc','desc')); th.classList.add(asc?'asc':'desc');
     const key=r=>r.cells[i].textContent.trim();
     const num=s=>/^[\\d.]+$/.test(s)?s.split('.').map(Number):null;
@@ -198,13 +212,24 @@ _SCRIPT = """
     [...body.rows].filter(r=>!r.classList.contains('pic-row')).sort((a,b)=>{const x=key(a),y=key(b),nx=num(x),ny=num(y);let c;
       if(nx&&ny){c=0;for(let k=0;k<Math.max(nx.length,ny.length)&&!c;k++)c=(nx[k]||0)-(ny[k]||0);}
       else c=x.localeCompare(y);return asc?c:-c;}).forEach(r=>{body.appendChild(r);if(pics.has(r))body.appendChild(pics.get(r));});
-  }));
+  });
+  const waiting=[...document.querySelectorAll('section.doc')].filter(sec=>sec.querySelector('script.rows'));
+  if('IntersectionObserver' in window){
+    const io=new IntersectionObserver(es=>es.forEach(e=>{if(e.isIntersecting){fill(e.target);io.unobserve(e.target);}}),
+                                      {rootMargin:'1500px 0px'});
+    waiting.forEach(sec=>io.observe(sec));
+  } else waiting.forEach(fill);
   q.addEventListener('input',apply); st.addEventListener('change',apply);
   const m=location.hash.match(/q=([^&]*)/); if(m) q.value=decodeURIComponent(m[1]);
   const s=location.hash.match(/status=([a-z]+)/); if(s) st.value=s[1];
   apply();
 })();
 """
+
+
+# Rows (actions and recommendations) written straight into the page; the documents after them
+# keep their tables as text until they are scrolled to or filtered.
+INLINE_ROWS = 500
 
 
 class ReportBuilder:
@@ -216,11 +241,15 @@ class ReportBuilder:
         self.sections = sections
         self.entries: list[tuple[DocumentRecord, int, int, int]] = []
         self.warning_rows: list[list[str]] = []
+        self.inline_rows = 0
 
     def add(self, r: ExtractedDocument, pictures: list[str] | None = None) -> None:
         self.entries.append((r.document, len(r.actions), len(r.recommendations), len(r.warnings)))
         self.warning_rows.extend(_warning_rows(r))
-        self.sections.write(_document_section(r, pictures))
+        lazy = self.inline_rows >= INLINE_ROWS
+        if not lazy:
+            self.inline_rows += len(r.actions) + len(r.recommendations)
+        self.sections.write(_document_section(r, pictures, lazy))
 
     def head(self, generated: dt.datetime | None = None, overview: str = "") -> str:
         generated = generated or dt.datetime.now(dt.timezone.utc)

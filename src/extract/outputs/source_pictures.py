@@ -220,6 +220,7 @@ def _save(image, dest: Path) -> None:  # type: ignore[no-untyped-def]
 
 def render_isolated(path: Path, todo: list[tuple[str, Region]], folder: Path, timeout_s: float = TIMEOUT_S) -> bool:
     """:func:`render` in a forked child; False when it crashed, ran out of memory or time."""
+    _preload()
     pid = os.fork()
     if pid == 0:  # the child
         code = 1
@@ -250,6 +251,16 @@ def render_isolated(path: Path, todo: list[tuple[str, Region]], folder: Path, ti
     for stray in folder.glob("*.tmp"):
         stray.unlink(missing_ok=True)
     return ok
+
+
+def _preload() -> None:
+    """Import pdfium and Pillow's JPEG writer in the parent, once: each child inherits them
+    instead of importing them again (a third of a second per document)."""
+    import pypdfium2  # noqa: F401
+    import pypdfium2.raw  # noqa: F401
+    from PIL import Image, ImageOps, JpegImagePlugin  # noqa: F401
+
+    Image.init()
 
 
 def _cap_memory(limit_mb: float) -> None:
