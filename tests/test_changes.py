@@ -164,3 +164,13 @@ def test_report_shows_the_changes(reissued: dict) -> None:
     for chip in ("1 added", "1 removed", "1 status changed", "1 due date moved"):
         assert chip in changes
     assert "amber → red" in changes and "2025-09-30 → 2025-12-31 (+92 days)" in changes
+
+
+def test_the_flow_artifact_summarises_the_changes(reissued: dict) -> None:
+    from extract.outputs.changes import markdown, read_changes
+
+    text = markdown(read_changes(reissued["after_reissue"]))
+    assert "**1** added · **1** removed · **1** status changed · **1** due moved" in text
+    assert "- harbourside-waste-plan v2.md · 1.2 Review the bulky waste service — status changed: amber → red" in text
+    assert "2025-09-30 → 2025-12-31 (+92 days)" in text
+    assert "None" in markdown(read_changes(reissued["out"]))

@@ -58,6 +58,7 @@ def compare(before: Snapshot, after: Snapshot) -> list[dict[str, Any]]:
     day_before, day_after = before.started.date(), after.started.date()
     base = {"run_id": after.run_id, "since_run_id": before.run_id}
     rows: list[dict[str, Any]] = []
+    reworded: list[str] = []  # actions whose title, steps or targets read differently
 
     def row(kind: str, a: dict[str, Any], **extra: Any) -> None:
         rows.append({**base, "change": kind, "document_key": a["document_key"], "action_key": a["action_key"],
@@ -77,18 +78,25 @@ def compare(before: Snapshot, after: Snapshot) -> list[dict[str, Any]]:
                 due_before=p["due"], due_after=a["due"], days_slipped=slip)
         if sorted(p["owners"] or []) != sorted(a["owners"] or []):
             row("owners_changed", a, field="owners", before=_joined(p["owners"]), after=_joined(a["owners"]))
-        for name in ("title", "steps", "targets"):
-            was, now = p[name], a[name]
-            if isinstance(was, list) or isinstance(now, list):
-                was, now = "\n".join(was or []), "\n".join(now or [])
-            if (was or "") != (now or ""):
-                row("text_changed", a, field=name, before=was, after=now)
+        if p["text_digest"] != a["text_digest"]:
+            reworded.append(key)
         if _overdue(a, day_after) and not _overdue(p, day_before):
             row("became_overdue", a, field="due", before=_iso(p["due"]), after=_iso(a["due"]),
                 due_before=p["due"], due_after=a["due"])
     for key, p in old.items():
         if key not in new and p["source_path"] not in failed_now:
             row("removed", p, due_before=p["due"])
+    was_texts, now_texts = before.texts(set(reworded)), after.texts(set(reworded))
+    for key in reworded:
+        p, a = old[key], new[key]
+        for name in ("title", "steps", "targets"):
+            if name == "title":
+                was, now = p["title"] or "", a["title"] or ""
+            else:
+                was = "\n".join(was_texts.get(key, {}).get(name) or [])
+                now = "\n".join(now_texts.get(key, {}).get(name) or [])
+            if was != now:
+                row("text_changed", a, field=name, before=was, after=now)
     order = {k: i for i, k in enumerate(KINDS)}
     positions = {a["action_key"]: i for i, a in enumerate(after.actions)}
     positions.update({k: len(positions) + i for i, k in enumerate(old) if k not in positions})

@@ -13,6 +13,7 @@ of each of the last :data:`KEEP_DAYS` days (a watch may run many times a day).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from .identity import ActionIdentity, DocumentIdentity, file_title, normal_text
@@ -39,8 +41,19 @@ DOCUMENTS_SCHEMA = pa.schema([
 ACTIONS_SCHEMA = pa.schema([
     ("document_key", S), ("document_id", S), ("source_path", S), ("action_key", S), ("keyed_by", S),
     ("match_text", S), ("action_ref", S), ("theme", S), ("title", S), ("steps", LS), ("targets", LS),
-    ("owners", LS), ("status", S), ("due", D), ("complete", pa.bool_()),
+    ("owners", LS), ("status", S), ("due", D), ("complete", pa.bool_()), ("text_digest", S),
 ])
+# The long texts stay on disk: a snapshot in memory holds the other columns, and the steps and
+# targets of the few actions whose text changed are read back when the changes are made.
+TEXTS = ("steps", "targets")
+COMPACT = [n for n in ACTIONS_SCHEMA.names if n not in TEXTS]
+# Snapshot rows are written to Parquet every this many actions: memory holds one slice.
+FLUSH_EVERY_ACTIONS = 5000
+
+
+def text_digest(title: str | None, steps: list[str], targets: list[str]) -> str:
+    """One hash of an action's title, steps and targets: equal digests, equal texts."""
+    return hashlib.sha256(json.dumps([title, steps, targets], ensure_ascii=False).encode()).hexdigest()[:20]
 
 
 @dataclass
@@ -58,10 +71,24 @@ class RunInfo:
 
 @dataclass
 class Snapshot:
+    """One run's documents and actions. Action rows hold every column but ``steps`` and
+    ``targets`` (see :meth:`texts`) unless they were built in memory with them."""
+
     run_id: str
     started: dt.datetime
     documents: list[dict[str, Any]]
     actions: list[dict[str, Any]]
+    folder: Path | None = None  # where its actions.parquet is, for the texts
+
+    def texts(self, keys: set[str]) -> dict[str, dict[str, list[str]]]:
+        """``steps`` and ``targets`` of the actions in ``keys``."""
+        if not keys:
+            return {}
+        if self.folder is None or any(t in a for a in self.actions[:1] for t in TEXTS):
+            return {a["action_key"]: {t: a.get(t) or [] for t in TEXTS} for a in self.actions if a["action_key"] in keys}
+        table = pq.read_table(self.folder / "actions.parquet", columns=["action_key", *TEXTS],
+                              filters=pc.is_in(pc.field("action_key"), pa.array(sorted(keys))))
+        return {r["action_key"]: {t: r[t] or [] for t in TEXTS} for r in table.to_pylist()}
 
     def document_identities(self) -> list[DocumentIdentity]:
         out = []
@@ -79,38 +106,57 @@ class Snapshot:
 
 
 class SnapshotBuilder:
-    """The rows of this run's snapshot, added one written document at a time."""
+    """This run's snapshot, written into ``folder`` one document at a time: the action rows go
+    to Parquet in slices, memory keeps them without their steps and targets."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path, run: RunInfo) -> None:
+        self.folder = folder
+        self.run = run
         self.documents: list[dict[str, Any]] = []
         self.actions: list[dict[str, Any]] = []
+        self._buffer: list[dict[str, Any]] = []
+        self._writer: pq.ParquetWriter | None = None
+        folder.mkdir(parents=True)
 
     def add(self, doc: ExtractedDocument, identities: Iterable[ActionIdentity]) -> None:
         d = doc.document
         self.documents.append({name: getattr(d, name) for name in DOCUMENTS_SCHEMA.names})
         for a, ident in zip(doc.actions, identities):
-            self.actions.append({
+            row = {
                 "document_key": d.document_key, "document_id": d.document_id, "source_path": d.source_path,
                 "action_key": ident.action_key, "keyed_by": ident.keyed_by, "match_text": ident.match_text,
                 "action_ref": a.action_ref, "theme": a.theme, "title": a.title, "steps": a.steps, "targets": a.targets,
                 "owners": a.owners, "status": a.status, "due": a.due_date, "complete": a.complete,
-            })
+                "text_digest": text_digest(a.title, a.steps, a.targets),
+            }
+            self._buffer.append(row)
+            self.actions.append({k: row[k] for k in COMPACT})
+        if len(self._buffer) >= FLUSH_EVERY_ACTIONS:
+            self._flush()
 
-    def snapshot(self, run: RunInfo) -> Snapshot:
-        return Snapshot(run.run_id, run.started, self.documents, self.actions)
+    def _flush(self) -> None:
+        table = pa.Table.from_pylist(self._buffer, schema=ACTIONS_SCHEMA).replace_schema_metadata(_meta())
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self.folder / "actions.parquet", table.schema)
+        self._writer.write_table(table)
+        self._buffer.clear()
+
+    def finish(self) -> Snapshot:
+        """Write what is left, the documents and ``run.json``; the snapshot as :func:`load_snapshot` gives it."""
+        if self._buffer or self._writer is None:
+            self._flush()
+        assert self._writer is not None
+        self._writer.close()
+        table = pa.Table.from_pylist(self.documents, schema=DOCUMENTS_SCHEMA).replace_schema_metadata(_meta())
+        pq.write_table(table, self.folder / "documents.parquet")
+        (self.folder / "run.json").write_text(json.dumps({
+            "run_id": self.run.run_id, "started": self.run.started.isoformat(), "schema_version": SCHEMA_VERSION}),
+            encoding="utf-8")
+        return Snapshot(self.run.run_id, self.run.started, self.documents, self.actions, self.folder)
 
 
 def _meta() -> dict[bytes, bytes]:
     return {b"schema_version": SCHEMA_VERSION.encode()}
-
-
-def write_snapshot(snapshot: Snapshot, folder: Path) -> None:
-    folder.mkdir(parents=True)
-    (folder / "run.json").write_text(json.dumps({
-        "run_id": snapshot.run_id, "started": snapshot.started.isoformat(), "schema_version": SCHEMA_VERSION}), encoding="utf-8")
-    for name, schema, rows in (("documents", DOCUMENTS_SCHEMA, snapshot.documents), ("actions", ACTIONS_SCHEMA, snapshot.actions)):
-        table = pa.Table.from_pylist(rows, schema=schema).replace_schema_metadata(_meta())
-        pq.write_table(table, folder / f"{name}.parquet")
 
 
 def run_folders(out: Path) -> list[Path]:
@@ -129,8 +175,9 @@ def read_run(folder: Path) -> tuple[str, dt.datetime]:
 def load_snapshot(folder: Path) -> Snapshot:
     run_id, started = read_run(folder)
     docs = pq.read_table(folder / "documents.parquet").cast(DOCUMENTS_SCHEMA).to_pylist()
-    actions = pq.read_table(folder / "actions.parquet").cast(ACTIONS_SCHEMA).to_pylist()
-    return Snapshot(run_id, started, docs, actions)
+    compact = pa.schema([ACTIONS_SCHEMA.field(n) for n in COMPACT])
+    actions = pq.read_table(folder / "actions.parquet", columns=COMPACT).cast(compact).to_pylist()
+    return Snapshot(run_id, started, docs, actions, folder)
 
 
 def latest_snapshot(out: Path) -> Snapshot | None:
@@ -143,9 +190,9 @@ def latest_snapshot(out: Path) -> Snapshot | None:
     return None
 
 
-def kept(folders: list[Path], now: dt.datetime) -> list[Path]:
-    """The snapshot folders to keep: the last KEEP_RUNS, and each day's last for KEEP_DAYS days."""
-    keep = set(folders[-KEEP_RUNS:])
+def kept(folders: list[Path], now: dt.datetime, keep_runs: int = KEEP_RUNS) -> list[Path]:
+    """The snapshot folders to keep: the last ``keep_runs``, and each day's last for KEEP_DAYS days."""
+    keep = set(folders[-keep_runs:]) if keep_runs > 0 else set()
     by_day: dict[str, Path] = {}
     for f in folders:
         by_day[f.name[:8]] = f  # folder names start with the run's UTC date; the last one wins
@@ -158,7 +205,7 @@ def carry_forward(out: Path, staged: Path, now: dt.datetime) -> None:
     """Put the snapshots worth keeping from ``out/history`` into ``staged/history``."""
     dest_root = staged / HISTORY
     dest_root.mkdir(exist_ok=True)
-    for folder in kept(run_folders(out), now):
+    for folder in kept(run_folders(out), now, KEEP_RUNS - 1):  # and this run's own
         dest = dest_root / folder.name
         dest.mkdir()
         for path in folder.iterdir():

@@ -24,7 +24,7 @@ from .identity import assign_action_keys, assign_document_keys
 from .overdue import due_date, is_complete
 from .records import DocumentRecord, ExtractedDocument
 from .report_overview import Overview
-from .snapshots import RunInfo, SnapshotBuilder, carry_forward, latest_snapshot, write_snapshot
+from .snapshots import RunInfo, SnapshotBuilder, carry_forward, latest_snapshot
 from .source_pictures import SourcePictures
 
 
@@ -48,7 +48,7 @@ class RunTracker:
         prev_docs = self.previous.document_identities() if self.previous else []
         self.prev_actions = self.previous.action_identities() if self.previous else {}
         self.document_keys = assign_document_keys(list(records), prev_docs)
-        self.snapshot = SnapshotBuilder()
+        self.snapshot = SnapshotBuilder(staged / "history" / run.folder_name, run)
         self.overview = Overview(run.started.date())
         self.pictures = SourcePictures(staged, out if out is not None and out.exists() else None, run.input_dirs)
         self._identities: list[Any] = []
@@ -77,12 +77,9 @@ class RunTracker:
 
     def finish(self) -> dict[str, pa.Table]:
         """Write the history into the staging folder; returns the extra datasets (``changes``)."""
+        current = self.snapshot.finish()
         if self.out is not None:
             carry_forward(self.out, self.staged, self.run.started)
-        else:
-            (self.staged / "history").mkdir(exist_ok=True)
-        current = self.snapshot.snapshot(self.run)
-        write_snapshot(current, self.staged / "history" / self.run.folder_name)
         rows = compare(self.previous, current) if self.previous is not None else []
         self.changes = changes_table(rows)
         self._rows = rows
