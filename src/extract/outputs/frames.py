@@ -142,7 +142,9 @@ def open_datasets(out: str | Path) -> Datasets:
     if not (folder / "documents.parquet").exists():
         raise UsageError(f"no documents.parquet in {folder}: give the --out folder of a plan-extract run")
     versions = {p.stem: _version(p) for p in paths}
-    wrong = {name: v for name, v in versions.items() if not readable(v)}
+    # Every dataset a run writes carries its version; a file without one (written by another
+    # tool beside them) is read as it is, but documents.parquet must say.
+    wrong = {name: v for name, v in versions.items() if (v is not None or name == "documents") and not readable(v)}
     if wrong:
         found = sorted({v or "none" for v in wrong.values()})
         raise SchemaMismatch(
