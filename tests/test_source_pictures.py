@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageStat
 
-from extract.outputs.source_pictures import Region, render, render_isolated
+from extract.outputs.source_pictures import Region, render_isolated
 from extract.readers import read
 
 DATA = Path(__file__).parent / "data" / "realworld" / "pdf"

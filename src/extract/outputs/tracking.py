@@ -52,7 +52,7 @@ class RunTracker:
         self.overview = Overview(run.started.date())
         self.pictures = SourcePictures(staged, out if out is not None and out.exists() else None, run.input_dirs)
         self._identities: list[Any] = []
-        self.changes: pa.Table | None = None
+        self._rows: list[dict[str, Any]] = []
 
     def annotate(self, doc: ExtractedDocument) -> None:
         """Set ``document_key`` and each ``action_key`` on ``doc``."""
@@ -80,10 +80,8 @@ class RunTracker:
         current = self.snapshot.finish()
         if self.out is not None:
             carry_forward(self.out, self.staged, self.run.started)
-        rows = compare(self.previous, current) if self.previous is not None else []
-        self.changes = changes_table(rows)
-        self._rows = rows
-        return {"changes": self.changes}
+        self._rows = compare(self.previous, current) if self.previous is not None else []
+        return {"changes": changes_table(self._rows)}
 
     def overview_html(self) -> str:
         rows = self._rows if self.previous is not None else None
