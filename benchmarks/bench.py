@@ -289,11 +289,12 @@ def cli_run(folder: Path, out: Path, cache_dir: Path, prefect_home: Path) -> flo
 
 
 def datasets_identical(a: Path, b: Path) -> bool:
-    """Same rows in every dataset apart from run metadata (runs.parquet, report timestamps)."""
+    """Same rows in every dataset apart from run metadata (runs.parquet, changes.parquet's run
+    ids, report timestamps)."""
     import pyarrow.parquet as pq
 
     for p in sorted(a.glob("*.parquet")):
-        if p.name == "runs.parquet":
+        if p.name in ("runs.parquet", "changes.parquet"):
             continue
         ta, tb = pq.read_table(p), pq.read_table(b / p.name)
         if "seconds" in ta.column_names:

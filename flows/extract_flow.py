@@ -19,6 +19,8 @@ from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from extract.outputs.changes import markdown as changes_markdown
+from extract.outputs.changes import read_changes
 from extract.outputs.records import ExtractedDocument
 from extract.outputs.writers import run_lock, write_datasets
 from extract.run import progress, spool
@@ -129,6 +131,8 @@ def _extract_folder(input_dir: Path, out_dir: Path, settings: dict[str, Any]) ->
         summary = summarise_refs(refs, counts, input_dir, out_dir)
         summary.from_cache = from_cache
         _artifacts(refs, summary)
+        create_markdown_artifact(key="changes", markdown=changes_markdown(read_changes(out_dir)),
+                                 description="What changed in the plans since the previous run (changes.parquet)")
     finally:
         spool.remove(spool_dir)
     logger.info("extracted %d documents (%d from cache): %s", len(refs), from_cache, summary.by_status)

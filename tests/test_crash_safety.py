@@ -35,10 +35,42 @@ def _writer(gen: Path, out: Path, ready: Connection) -> None:
         write_datasets(docs, out)
 
 
+# What depends on the run, or on the run before it, is compared by presence only: report.html
+# says when it was generated, history/ holds one snapshot per run, changes.parquet compares with
+# the previous run, and identity keys may be carried over from it.
+RUN_DEPENDENT = ("report.html", "changes.parquet")
+IDENTITY = ("document_key", "action_key")
+
+
+def _without_identity(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _without_identity(v) for k, v in value.items() if k not in IDENTITY}
+    if isinstance(value, list):
+        return [_without_identity(v) for v in value]
+    return value
+
+
+def _digest(path: Path) -> str:
+    if path.suffix == ".parquet":
+        table = pq.read_table(path)
+        content = repr(table.drop([c for c in IDENTITY if c in table.column_names]).to_pylist())
+        return hashlib.sha256(content.encode()).hexdigest()
+    if path.suffix == ".json":
+        return hashlib.sha256(json.dumps(_without_identity(json.loads(path.read_bytes()))).encode()).hexdigest()
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _fingerprint(out: Path) -> dict[str, str]:
-    # report.html says when it was generated: run metadata, compared by presence only.
-    return {p.relative_to(out).as_posix(): "present" if p.name == "report.html" else hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file()}
+    found: dict[str, str] = {}
+    for p in sorted(out.rglob("*")):
+        rel = p.relative_to(out).as_posix()
+        if not p.is_file():
+            continue
+        if rel.startswith("history/"):
+            found["history/"] = "present"
+        else:
+            found[rel] = "present" if p.name in RUN_DEPENDENT else _digest(p)
+    return found
 
 
 def _generation(tmp: Path, name: str, copies: int) -> Path:

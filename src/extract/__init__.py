@@ -1,6 +1,7 @@
 """plan-extract: actions, owners, dates and inspection codes from plan documents.
 
 >>> from extract import extract_file, read_document, Settings
+>>> from extract import open_datasets   # a run's datasets as typed pandas DataFrames
 
 Names are imported on first use, so ``import extract.outputs.records`` stays cheap (no spaCy, no
 pdfplumber) for tools that only read or write results.
@@ -19,6 +20,7 @@ _EXPORTS = {
     "ExtractedDocument": ("extract.outputs.records", "ExtractedDocument"),
     "Settings": ("extract.settings", "Settings"),
     "ExtractError": ("extract.errors", "ExtractError"),
+    "open_datasets": ("extract.outputs.frames", "open_datasets"),
 }
 __all__ = list(_EXPORTS)
 

@@ -200,6 +200,32 @@ def export(
 
 
 @app.command()
+def changes(
+    out_dir: Path = typer.Argument(Path("outputs"), help="The --out folder of a run."),
+    since: str = typer.Option(None, "--since", help="A run id (or its start) from runs.parquet, or a date: 2025-03-01."),
+    csv: Path = typer.Option(None, "--csv", help="Also write the rows to this CSV file."),
+) -> None:
+    """What changed in the plans: actions added, removed, status changed, due date moved,
+    owners or text changed, and actions that became overdue. Between the last two runs, or
+    from the run given by --since (a date: the last run before that day) to the latest.
+
+    Example: plan-extract changes outputs --since 2025-03-01
+    """
+    from .outputs.changes import changes_since, print_changes
+
+    try:
+        table = changes_since(out_dir, since)
+    except UsageError as exc:
+        _fail(exc)
+    print_changes(table)
+    if csv is not None:
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(table, csv)
+        typer.echo(f"wrote {csv}")
+
+
+@app.command()
 def schema(out: Path = typer.Option(Path("schemas/document.schema.json"), "--out", "-o")) -> None:
     """Write the JSON Schema of the per-document JSON output.
 

@@ -54,3 +54,7 @@ class UsageError(ExtractError):
 
 class ConfigError(ExtractError):
     """A configuration file is invalid; the message names the file and the entry."""
+
+
+class SchemaMismatch(UsageError):
+    """Datasets were written under a ``schema_version`` this plan-extract does not read."""

@@ -61,6 +61,13 @@ class Action(BaseModel):
     # The number as printed where it is not unique by itself (numbering that restarts in every
     # group): action_ref is then the printed path, e.g. "1.a/proposed-efforts/3".
     printed_ref: str | None = None
+    # The same action across runs and re-issues of its plan; set when the datasets are written
+    # (extract.outputs.identity), None in a result that has not been written yet.
+    action_key: str | None = None
+    # Set with action_key (extract.outputs.overdue): the last date its milestones can mean, and
+    # whether its printed status (or a blue fill) says it is complete.
+    due_date: dt.date | None = None
+    complete: bool | None = None
     theme_ref: str | None = None
     theme: str | None = None
     title: str
@@ -132,6 +139,10 @@ class DocumentRecord(BaseModel):
     n_recommendations: int = 0
     n_warnings: int = 0
     seconds: float | None = None
+    issuer: str | None = None  # the issuing body as printed near the start (extract.extractors.issuer)
+    # The same plan across runs and re-issues (renamed file, typo fixed in the title); set when
+    # the datasets are written (extract.outputs.identity).
+    document_key: str | None = None
 
 
 class ExtractedDocument(BaseModel):

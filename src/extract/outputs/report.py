@@ -20,6 +20,7 @@ from typing import IO
 
 from ..model import Provenance
 from .records import DocumentRecord, ExtractedDocument, Source
+from .report_overview import STYLE as OVERVIEW_STYLE
 
 STATUS_ORDER = ("failed", "partial", "skipped", "ok")
 
@@ -121,9 +122,14 @@ def _list(values: Iterable[str]) -> str:
     return "<br>".join(escape(v) for v in values)
 
 
-def _table(cls: str, headers: list[str], rows: list[list[str]]) -> str:
+def _table(cls: str, headers: list[str], rows: list[list[str]], pictures: list[str] | None = None) -> str:
+    """A sortable table; ``pictures[i]``, when given and not empty, is shown across the table
+    under row ``i`` (a ``pic-row`` that sorting and filtering keep with its row)."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+        + (f"<tr class=pic-row><td colspan={len(headers)}>{pictures[i]}</td></tr>" if pictures and pictures[i] else "")
+        for i, row in enumerate(rows))
     return f"<table class='sortable {cls}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -158,7 +164,10 @@ def _dates(milestones: list) -> str:
     return "<br>".join(out)
 
 
-def _document_section(r: ExtractedDocument) -> str:
+def _document_section(r: ExtractedDocument, pictures: list[str] | None = None, lazy: bool = False) -> str:
+    """One document's section; ``lazy`` keeps its tables as text in a ``<script type=text/html>``
+    that the page's script turns into rows when the section scrolls near or a filter is set: a
+    large run's page is parsed quickly and its DOM stays small."""
     d = r.document
     head = (f"<section class=doc id='doc-{escape(d.document_id)}'><h2>{escape(d.source_path)}</h2>"
             f"<p class=meta>{escape(d.title or '(no title)')} · {escape(d.doc_type)} · "
@@ -174,7 +183,8 @@ def _document_section(r: ExtractedDocument) -> str:
                 escape(_summary_where(p for s in a.sources for p in s.prov)) + _sources(a.sources),
             ])
         parts.append(f"<h3>Actions ({len(r.actions)})</h3>")
-        parts.append(_table("actions", ["ref", "theme", "title", "steps", "owners", "dates", "codes", "status", "where"], rows))
+        parts.append(_table("actions", ["ref", "theme", "title", "steps", "owners", "dates", "codes", "status", "where"], rows,
+                            pictures))
     if r.recommendations:
         rows = []
         for rec in r.recommendations:
@@ -186,6 +196,12 @@ def _document_section(r: ExtractedDocument) -> str:
         parts.append(_table("recs", ["id", "recommendation", "codes", "sections", "outcomes", "status", "where"], rows))
     if not r.actions and not r.recommendations:
         parts.append("<p>Nothing extracted.</p>")
+    elif lazy:
+        n = len(r.actions) + len(r.recommendations)
+        # Document text is escaped (no "<" of its own), so nothing in it can end the script early.
+        tables = "".join(parts[1:]).replace("</script", "<\\/script")
+        parts[1:] = [f"<script type=text/html class=rows data-rows={n}>{tables}</script>",
+                     f"<noscript><p>{n} rows: this long report shows them with JavaScript on.</p></noscript>"]
     parts.append("</section>")
     return "".join(parts)
 
@@ -207,38 +223,56 @@ ul.src{margin:.2em 0;padding-left:1.2em;font-size:12px}
 _SCRIPT = """
 (function(){
   const q=document.getElementById('q'), st=document.getElementById('status'), count=document.getElementById('count');
+  // A long report keeps later documents' tables as text until they are needed.
+  function fill(sec){const t=sec.querySelector('script.rows'); if(t){t.insertAdjacentHTML('afterend',t.textContent);t.remove();}}
   function apply(){
     const words=q.value.toLowerCase().split(/\\s+/).filter(Boolean), want=st.value;
+    if(words.length||want) document.querySelectorAll('section.doc').forEach(fill);
     let shown=0;
-    document.querySelectorAll('table.sortable tbody tr').forEach(tr=>{
+    document.querySelectorAll('table.sortable tbody tr:not(.pic-row)').forEach(tr=>{
       const text=tr.textContent.toLowerCase();
       const sec=tr.closest('section.doc');
       const status=(sec?sec.querySelector('.meta .st'):tr.querySelector('.st'));
       const okStatus=!want||(status&&status.textContent===want);
       const ok=okStatus&&words.every(w=>text.includes(w));
       tr.hidden=!ok; if(ok) shown++;
+      const pic=tr.nextElementSibling; if(pic&&pic.classList.contains('pic-row')) pic.hidden=!ok;
     });
     document.querySelectorAll('section.doc').forEach(sec=>{
-      const rows=sec.querySelectorAll('tbody tr'); const any=[...rows].some(r=>!r.hidden);
+      const rows=sec.querySelectorAll('tbody tr:not(.pic-row)'); const any=[...rows].some(r=>!r.hidden);
       sec.hidden=rows.length>0&&!any&&(words.length>0||want!=='');
     });
+    document.querySelectorAll('script.rows').forEach(t=>{shown+=Number(t.dataset.rows);});
     count.textContent=shown+' rows shown';
   }
-  document.querySelectorAll('table.sortable th').forEach((th,i)=>th.addEventListener('click',()=>{
-    const table=th.closest('table'), body=table.tBodies[0], asc=!th.classList.contains('asc');
+  document.addEventListener('click',e=>{
+    const th=e.target.closest('table.sortable th'); if(!th) return;
+    const i=th.cellIndex, table=th.closest('table'), body=table.tBodies[0], asc=!th.classList.contains('asc');
     table.querySelectorAll('th').forEach(h=>h.classList.remove('asc','desc')); th.classList.add(asc?'asc':'desc');
     const key=r=>r.cells[i].textContent.trim();
     const num=s=>/^[\\d.]+$/.test(s)?s.split('.').map(Number):null;
-    [...body.rows].sort((a,b)=>{const x=key(a),y=key(b),nx=num(x),ny=num(y);let c;
+    const pics=new Map([...body.rows].filter(r=>r.classList.contains('pic-row')).map(p=>[p.previousElementSibling,p]));
+    [...body.rows].filter(r=>!r.classList.contains('pic-row')).sort((a,b)=>{const x=key(a),y=key(b),nx=num(x),ny=num(y);let c;
       if(nx&&ny){c=0;for(let k=0;k<Math.max(nx.length,ny.length)&&!c;k++)c=(nx[k]||0)-(ny[k]||0);}
-      else c=x.localeCompare(y);return asc?c:-c;}).forEach(r=>body.appendChild(r));
-  }));
+      else c=x.localeCompare(y);return asc?c:-c;}).forEach(r=>{body.appendChild(r);if(pics.has(r))body.appendChild(pics.get(r));});
+  });
+  const waiting=[...document.querySelectorAll('section.doc')].filter(sec=>sec.querySelector('script.rows'));
+  if('IntersectionObserver' in window){
+    const io=new IntersectionObserver(es=>es.forEach(e=>{if(e.isIntersecting){fill(e.target);io.unobserve(e.target);}}),
+                                      {rootMargin:'1500px 0px'});
+    waiting.forEach(sec=>io.observe(sec));
+  } else waiting.forEach(fill);
   q.addEventListener('input',apply); st.addEventListener('change',apply);
   const m=location.hash.match(/q=([^&]*)/); if(m) q.value=decodeURIComponent(m[1]);
   const s=location.hash.match(/status=([a-z]+)/); if(s) st.value=s[1];
   apply();
 })();
 """
+
+
+# Rows (actions and recommendations) written straight into the page; the documents after them
+# keep their tables as text until they are scrolled to or filtered.
+INLINE_ROWS = 500
 
 
 class ReportBuilder:
@@ -250,13 +284,17 @@ class ReportBuilder:
         self.sections = sections
         self.entries: list[tuple[DocumentRecord, int, int, int]] = []
         self.warning_rows: list[list[str]] = []
+        self.inline_rows = 0
 
-    def add(self, r: ExtractedDocument) -> None:
+    def add(self, r: ExtractedDocument, pictures: list[str] | None = None) -> None:
         self.entries.append((r.document, len(r.actions), len(r.recommendations), len(r.warnings)))
         self.warning_rows.extend(_warning_rows(r))
-        self.sections.write(_document_section(r))
+        lazy = self.inline_rows >= INLINE_ROWS
+        if not lazy:
+            self.inline_rows += len(r.actions) + len(r.recommendations)
+        self.sections.write(_document_section(r, pictures, lazy))
 
-    def head(self, generated: dt.datetime | None = None) -> str:
+    def head(self, generated: dt.datetime | None = None, overview: str = "") -> str:
         generated = generated or dt.datetime.now(dt.timezone.utc)
         by_status = Counter(d.status for d, _, _, _ in self.entries)
         summary = " · ".join(f"{by_status.get(s, 0)} {s}" for s in ("ok", "partial", "failed", "skipped"))
@@ -265,10 +303,11 @@ class ReportBuilder:
         return "".join([
             "<!doctype html><html lang=en><head><meta charset=utf-8>",
             "<meta name=viewport content='width=device-width,initial-scale=1'>",
-            "<title>plan-extract review</title><style>", _STYLE, "</style></head><body>",
+            "<title>plan-extract review</title><style>", _STYLE, OVERVIEW_STYLE, "</style></head><body>",
             "<h1>plan-extract review</h1>",
             f"<p id=summary>{len(self.entries)} documents: {summary} · {n_actions} actions · {n_recs} recommendations · "
             f"generated {escape(generated.strftime('%Y-%m-%d %H:%M UTC'))}</p>",
+            overview,
             "<div id=bar><input id=q type=search placeholder='filter: words in any row' size=40> ",
             "<select id=status><option value=''>any status</option>",
             "".join(f"<option>{s}</option>" for s in ("ok", "partial", "failed", "skipped")),

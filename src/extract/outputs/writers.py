@@ -25,7 +25,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import UsageError
-from .records import SCHEMA_VERSION, ExtractedDocument
+from .records import SCHEMA_VERSION, DocumentRecord, ExtractedDocument
+from .snapshots import RunInfo
+from .tracking import RunTracker, run_info
 
 S = pa.string()
 LS = pa.list_(pa.string())
@@ -39,13 +41,14 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("document_id", S), ("file_name", S), ("source_path", S), ("format", S), ("doc_type", S),
         ("title", S), ("pages", I), ("status", S), ("error", S), ("schema_version", S),
         ("plan_start", D), ("plan_end", D), ("size_bytes", pa.int64()), ("n_actions", I),
-        ("n_recommendations", I), ("n_warnings", I), ("seconds", F),
+        ("n_recommendations", I), ("n_warnings", I), ("seconds", F), ("issuer", S), ("document_key", S),
     ]),
     "actions": pa.schema([
         ("document_id", S), ("action_ref", S), ("theme_ref", S), ("theme", S), ("title", S),
         ("steps", LS), ("targets", LS), ("owners", LS), ("owners_raw", S), ("codes", LS), ("status", S),
         ("page_start", I), ("page_end", I), ("table_index", I), ("row_start", I), ("row_end", I),
         ("provenance", S), ("printed_ref", S), ("partners", LS), ("progress", LS), ("layout", S),
+        ("action_key", S), ("due_date", D), ("complete", B),
     ]),
     "milestones": pa.schema([
         ("document_id", S), ("parent_kind", S), ("parent_ref", S), ("text", S), ("date_raw", S),
@@ -121,18 +124,31 @@ def _table(name: str, rows: list[dict[str, Any]]) -> pa.Table:
 FLUSH_EVERY_DOCS = 200
 
 
-def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[str, pa.Table] | None = None) -> dict[str, int]:
+def _records(docs: Iterable[ExtractedDocument]) -> list[DocumentRecord]:
+    """The document rows of a run known before its documents are read (a list, or the spool's
+    references), so identity keys can be settled for all of them first."""
+    if isinstance(docs, (list, tuple)):
+        return [d.document for d in docs]
+    refs = getattr(docs, "refs", None)
+    return [r.document for r in refs] if refs is not None else []
+
+
+def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[str, pa.Table] | None = None, *,
+                 previous: Path | None = None, run: RunInfo | None = None) -> dict[str, int]:
     """Write every dataset into ``folder`` (which must be new). Returns row counts.
 
     ``docs`` may be a list (sorted here into output order) or any iterable already in output
     order, such as a run's spooled documents: they are read once, one at a time, and written in
     slices (Parquet row groups, report sections), so memory does not grow with the run.
+    ``previous`` is the output folder this one replaces: its history gives the identity keys and
+    the changes (:mod:`extract.outputs.tracking`).
     """
     from .report import ReportBuilder
 
     if isinstance(docs, (list, tuple)):
         docs = sorted(docs, key=lambda d: (d.document.source_path, d.document.document_id))
     folder.mkdir(parents=True)
+    tracker = RunTracker(_records(docs), previous, folder, run or run_info(extra))
     (folder / "json").mkdir()
     sections_path = folder / ".report-sections"
     sections = open(sections_path, "w+", encoding="utf-8")
@@ -152,16 +168,19 @@ def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[st
 
     try:
         for i, doc in enumerate(docs, 1):
+            tracker.annotate(doc)
             (folder / "json" / f"{doc.document.document_id}.json").write_text(doc.model_dump_json(indent=1), encoding="utf-8")
             for name, rows in rows_for(doc).items():
                 buffers[name].extend(rows)
                 counts[name] += len(rows)
-            report.add(doc)
+            report.add(doc, pictures=tracker.source_cells(doc))
+            tracker.add(doc)
             if i % FLUSH_EVERY_DOCS == 0:
                 flush()
         flush()
+        extra = {**(extra or {}), **tracker.finish()}
         with open(folder / "report.html", "w", encoding="utf-8") as fh:
-            fh.write(report.head())
+            fh.write(report.head(overview=tracker.overview_html()))
             sections.seek(0)
             shutil.copyfileobj(sections, fh)
             fh.write(report.tail())
@@ -270,11 +289,12 @@ def run_lock(out: Path) -> Iterator[None]:
             fh.close()
 
 
-def write_datasets(docs: Iterable[ExtractedDocument], out: Path, extra: dict[str, pa.Table] | None = None) -> dict[str, int]:
+def write_datasets(docs: Iterable[ExtractedDocument], out: Path, extra: dict[str, pa.Table] | None = None, *,
+                   run: RunInfo | None = None) -> dict[str, int]:
     """Write all datasets to a staging folder and swap it in as ``out``."""
     staged = staging_folder(out)
     try:
-        counts = write_folder(docs, staged, extra)
+        counts = write_folder(docs, staged, extra, previous=out, run=run)
         swap_in(staged, out)
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)

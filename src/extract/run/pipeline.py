@@ -19,6 +19,7 @@ from ..errors import ConfigError, ExtractError
 from ..extractors.actions import build_action, read_action_drafts
 from ..extractors.context import DocContext, build_context
 from ..extractors.diagnose import why_no_actions
+from ..extractors.issuer import find_issuer
 from ..extractors.recommendations import extract_recommendations
 from ..model import Document
 from ..normalise.owners import build_owner_index, see_reference
@@ -157,6 +158,7 @@ def extract_file(path: Path, root: Path, settings: Settings | None = None, confi
         return ExtractedDocument(document=record, warnings=warnings)
     warnings += [WarningRecord(code=w.code, message=w.message) for w in ctx.warnings]
     record.title = ctx.title
+    record.issuer = find_issuer(doc, ctx.title)
     if ctx.period:
         record.plan_start, record.plan_end = ctx.period
     record.doc_type = _doc_type(actions, recs)  # type: ignore[assignment]
