@@ -81,6 +81,7 @@ This plan sets out what the partnership will do over the next year.
     assert len(w303) == 1
     assert "Riverside Community Safety Action Plan" in w303[0].message
     assert "1 table" in w303[0].message and "Area | Incidents | Change" in w303[0].message
+    assert doc.document.error == f"W303: {w303[0].message}"  # the review page lists these first
 
 
 def test_minutes_with_a_table_stay_silent_and_ok(tmp_path: Path) -> None:

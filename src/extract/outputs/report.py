@@ -135,7 +135,9 @@ def _table(cls: str, headers: list[str], rows: list[list[str]], pictures: list[s
 
 def _documents(entries: list[tuple[DocumentRecord, int, int, int]]) -> str:
     rows = []
-    for d, n_actions, n_recs, n_warnings in sorted(entries, key=lambda e: (STATUS_ORDER.index(e[0].status), e[0].source_path)):
+    # A plan that yielded nothing (W303) first: an empty dataset must not go unnoticed.
+    for d, n_actions, n_recs, n_warnings in sorted(entries, key=lambda e: (
+            0 if (e[0].error or "").startswith("W303") else 1 + STATUS_ORDER.index(e[0].status), e[0].source_path)):
         rows.append([
             f"<a href='#doc-{escape(d.document_id)}'>{escape(d.source_path)}</a>", escape(d.format),
             escape(d.doc_type), f"<span class='st st-{escape(d.status)}'>{escape(d.status)}</span>",

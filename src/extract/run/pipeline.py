@@ -172,6 +172,7 @@ def extract_file(path: Path, root: Path, settings: Settings | None = None, confi
             warnings.append(WarningRecord(code="W303", message=silent))
             record.n_warnings = len(warnings)
             record.status = "partial"
+            record.error = f"W303: {silent}"
     record.seconds = round(time.perf_counter() - started, 4)
     return ExtractedDocument(document=record, actions=actions, recommendations=recs, owners=owners, warnings=warnings)
 
