@@ -55,13 +55,17 @@ def _attributes(ctx: DocContext, rows: list[Row]) -> tuple[dict[str, list[Piece]
         named = [(c, match_role(collapse_ws(c.text), roles_cfg)) for c in cells if len(c.text) <= 60]
         roles = [(c, m) for c, m in named if m is not None]
         if len(roles) >= 2 and len(roles) >= len(cells) - 1 and i + 1 < len(rows):
-            values = {c.col: c for c in rows[i + 1].cells}
+            # The value row: the first row below with values under most of the named columns (a
+            # header cell that wrapped onto a second row, "Secondary / Benefits", is skipped).
+            j = next((k for k in range(i + 1, min(i + 3, len(rows)))
+                      if sum(1 for c, _ in roles if (v := _cell_in(rows[k], c.col)) and v.text.strip()) * 2 >= len(roles)),
+                     i + 1)
             for c, m in roles:
-                v = values.get(c.col)
+                v = _cell_in(rows[j], c.col)
                 if v is not None and v.text.strip():
                     parts.setdefault(_part(m.role), []).extend(_pieces(v))
-            used += [rows[i].index, rows[i + 1].index]
-            i += 2
+            used += [r.index for r in rows[i : j + 1]]
+            i = j + 1
             continue
         if len(cells) == 2:
             m = match_role(collapse_ws(cells[0].text), roles_cfg)
@@ -70,6 +74,10 @@ def _attributes(ctx: DocContext, rows: list[Row]) -> tuple[dict[str, list[Piece]
                 used.append(rows[i].index)
         i += 1
     return (parts, used) if parts else None
+
+
+def _cell_in(row: Row, col: int) -> Cell | None:
+    return next((c for c in row.cells if c.col <= col < c.col + c.col_span), None)
 
 
 def _part(role: str) -> str:
