@@ -40,6 +40,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("title", S), ("pages", I), ("status", S), ("error", S), ("schema_version", S),
         ("plan_start", D), ("plan_end", D), ("size_bytes", pa.int64()), ("n_actions", I),
         ("n_recommendations", I), ("n_warnings", I), ("seconds", F),
+        # inspection reports (CONTRACT.md)
+        ("inspectorate", S), ("report_family", S), ("setting", S), ("inspection_start", D),
+        ("inspection_end", D), ("published", D), ("report_date", D), ("judgement", S),
     ]),
     "actions": pa.schema([
         ("document_id", S), ("action_ref", S), ("theme_ref", S), ("theme", S), ("title", S),
@@ -55,6 +58,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "recommendations": pa.schema([
         ("document_id", S), ("rec_id", S), ("text", S), ("codes", LS), ("sections", LS),
         ("outcomes", LS), ("status", S), ("variants", LS), ("provenance", S),
+        ("source", S), ("label", S), ("group", S), ("addressee", S),
     ]),
     "code_refs": pa.schema([
         ("document_id", S), ("parent_kind", S), ("parent_ref", S), ("raw", S), ("code", S), ("family", S),
