@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -114,3 +116,63 @@ def test_corpus_doc_types(corpus_dir: Path, corpus_runs, fmt: str) -> None:  # t
     want = {stem: g["doc_type"] for stem, g in _golds(corpus_dir).items()}
     wrong = {stem: (want[stem], got.get(stem)) for stem in want if got.get(stem) != want[stem]}
     assert not wrong, f"{fmt}: doc_type (expected, got): {wrong}"
+
+
+def _norm(text: object) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", str(text or "").lower()).split())
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_corpus_inspection_reports(corpus_dir: Path, corpus_runs, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """Every recommendation of the generated inspection reports, with its code, label, group,
+    addressee and due date; the cover's facts on the documents row; nothing else from the report."""
+    out = corpus_runs(fmt)
+    docs = pq.read_table(out / "documents.parquet").to_pylist()
+    recs = pq.read_table(out / "recommendations.parquet").to_pylist()
+    miles = pq.read_table(out / "milestones.parquet").to_pylist()
+    reports = {stem: g for stem, g in _golds(corpus_dir).items() if g["doc_type"] == "inspection_report"}
+    assert len(reports) >= 3
+    for stem, g in sorted(reports.items()):
+        doc = next(d for d in docs if d["file_name"] == f"{stem}.{fmt}")
+        got = {k: doc[k].isoformat() if hasattr(doc[k], "isoformat") else doc[k]
+               for k in ("inspectorate", "setting", "inspection_start", "inspection_end", "published", "judgement")}
+        got["family"] = doc["report_family"]
+        assert got == g["report"], f"{stem}.{fmt}: cover facts"
+        mine = [r for r in recs if r["document_id"] == doc["document_id"]]
+        assert [r["codes"] for r in mine] == [r["codes"] for r in g["recommendations"]], f"{stem}.{fmt}: codes"
+        for row, r in zip(mine, g["recommendations"]):
+            assert row["source"] == "report"
+            assert _norm(row["text"]) == _norm(r["text"]), f"{stem}.{fmt} {r['code']}"
+            assert (row["label"], row["group"], row["addressee"], row["sections"]) == (
+                r["label"], r["group"], r["addressee"], r["sections"]), f"{stem}.{fmt} {r['code']}"
+            due = [m for m in miles if m["document_id"] == doc["document_id"] and m["parent_kind"] == "recommendation"
+                   and m["parent_ref"] == row["rec_id"]]
+            assert {m["precision"] for m in due} <= {"relative_to_report"}
+            months = {m["date_end"].strftime("%Y-%m") for m in due if m["date_end"]}
+            assert months == ({r["due_month"]} if r["due_month"] else set()), f"{stem}.{fmt} {r['code']} due"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_corpus_links_and_coverage(corpus_dir: Path, corpus_runs, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    """Each plan's actions linked to the recommendations they answer, by the method the plan uses
+    (code column, code in the text, quoted text); unanswered recommendations and codes that match
+    none reported in coverage; no link between documents of different bundles."""
+    out = corpus_runs(fmt)
+    golds = _golds(corpus_dir)
+    links = pd.read_parquet(out / "links.parquet")
+    coverage = pd.read_parquet(out / "coverage.parquet")
+    want = {(f"{stem}.{fmt}", lk["ref"], f"{lk['report']}.{fmt}", lk["code"], lk["method"])
+            for stem, g in golds.items() for lk in g.get("links", [])}
+    got = set(zip(links["source_path"], links["parent_ref"], links["report_path"], links["code"], links["method"]))
+    assert got == want
+    assert len(want) >= 15
+    unanswered = coverage[coverage["status"] == "unanswered"]
+    assert set(zip(unanswered["report_path"], unanswered["code"])) == {
+        (f"{stem}.{fmt}", code) for stem, g in golds.items() for code in g.get("unanswered", [])}
+    stray = coverage[coverage["status"] == "no_such_recommendation"]
+    assert set(zip(stray["source_path"], stray["parent_ref"], stray["code"])) == {
+        (f"{stem}.{fmt}", u["ref"], u["code"]) for stem, g in golds.items() for u in g.get("unmatched_codes", [])}
+    answered = coverage[coverage["status"] == "answered"]
+    assert answered["n_links"].min() >= 1
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert report.index("Inspection recommendations: coverage") < report.index("<h2>Documents</h2>")

@@ -126,6 +126,7 @@ class Inspections(BaseModel):
     body_words: list[str] = Field(default_factory=list)
     bullets: str = ""
     labels: list[str] = Field(default_factory=list)
+    link_similarity: float = Field(default=90.0, ge=50, le=100)
 
     @field_validator("report_titles", "not_report_titles", "inspection_date_labels", "published_labels",
                      "setting_trailers", "lead_ins", "addressee", "labels")

@@ -61,11 +61,23 @@ def load_specs(names: list[str] | None = None) -> list[dict]:
     specs = []
     for path in sorted([*SPECS.glob("*.yaml"), *SPECS.glob("*.py")]):
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) if path.suffix == ".yaml" else _load_py_spec(path)
-        spec.setdefault("stem", path.stem)
-        if names and spec["stem"] not in names:
-            continue
-        specs.append(spec)
+        # A bundle (an inspection report and the plan answering it) is two documents: see bundles.py.
+        for one in _bundles().expand(spec) if "bundle" in spec else [spec]:
+            one.setdefault("stem", path.stem)
+            if names and one["stem"] not in names:
+                continue
+            specs.append(one)
     return specs
+
+
+def _bundles():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    mod_spec = importlib.util.spec_from_file_location("corpus_bundles", Path(__file__).parent / "bundles.py")
+    assert mod_spec and mod_spec.loader
+    module = importlib.util.module_from_spec(mod_spec)
+    mod_spec.loader.exec_module(module)
+    return module
 
 
 def _date(value: Any) -> dict | None:
@@ -188,13 +200,18 @@ def gold(spec: dict) -> dict:
             "outcomes": r.get("gold_outcomes", []),
             "status": r.get("gold_status"),
         })
-    return {
+    out = {
         "stem": spec["stem"],
         "doc_type": spec["doc_type"],
         "plan_period": spec.get("plan_period"),
         "actions": actions,
         "recommendations": recs,
     }
+    if spec.get("report_gold"):  # an inspection report of a bundle: recommendations, cover facts, gaps
+        out.update(spec["report_gold"])
+    if spec.get("links_gold"):  # the plan of a bundle: its links to the report, codes matching nothing
+        out.update(spec["links_gold"])
+    return out
 
 
 def _placements(spec: dict) -> dict[str, list[tuple[str | None, dict]]]:
@@ -371,9 +388,11 @@ def render_md(spec: dict) -> str:
             out += [block["para"], ""]
         elif "numbered" in block:
             out += [item for item in block["numbered"] for item in (item, "")]
+        elif "bullets" in block:
+            out += [line for item in block["bullets"] for line in (f"{block.get('glyph', '•')} {item}", "")]
         elif "table" in block:
             t = block["table"]
-            out += ["\t".join(t["header"])] + ["\t".join(r) for r in t["rows"]] + [""]
+            out += ["\t".join(t["header"])] + ["\t".join(_md_rich(v) for v in r) for r in t["rows"]] + [""]
         elif "actions" in block:
             table = block["actions"]
             if table.get("theme_style") == "heading":
@@ -400,6 +419,32 @@ def render_md(spec: dict) -> str:
                     out.append("\t".join(escape(v) for v in cells))
             out.append("")
     return "\n".join(out) + "\n"
+
+
+def _md_rich(value: Any) -> str:
+    """A table cell of the ``table`` block: a string, or a list of paragraphs and {bullets: [...]}."""
+    if isinstance(value, str):
+        return value
+    html = ""
+    for part in value:
+        if isinstance(part, dict):
+            html += "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in part["bullets"]) + "</ul>"
+        else:
+            html += f"<p>{escape(part)}</p>"
+    return html
+
+
+def _rich_parts(value: Any) -> list[tuple[str, bool]]:
+    """(text, bulleted) for each paragraph of a rich cell."""
+    if isinstance(value, str):
+        return [(value, False)]
+    out: list[tuple[str, bool]] = []
+    for part in value:
+        if isinstance(part, dict):
+            out.extend((x, True) for x in part["bullets"])
+        else:
+            out.append((part, False))
+    return out
 
 
 def rec_line(rec: dict, item: dict) -> str:
@@ -577,6 +622,9 @@ def render_docx(spec: dict, path: Path) -> None:
         elif "numbered" in block:
             for item in block["numbered"]:
                 d.add_paragraph(item)
+        elif "bullets" in block:
+            for item in block["bullets"]:
+                d.add_paragraph(item, style=d.styles["List Bullet"])
         elif "table" in block:
             tb = block["table"]
             t = d.add_table(rows=1, cols=len(tb["header"]))
@@ -586,7 +634,14 @@ def render_docx(spec: dict, path: Path) -> None:
             for r in tb["rows"]:
                 row = t.add_row()
                 for c, v in enumerate(r):
-                    fill(row.cells[c], [v])
+                    if isinstance(v, str):
+                        fill(row.cells[c], [v])
+                        continue
+                    for k, (text_, bulleted) in enumerate(_rich_parts(v)):
+                        p = row.cells[c].paragraphs[0] if k == 0 else row.cells[c].add_paragraph()
+                        if bulleted:
+                            p.style = d.styles["List Bullet"]
+                        p.add_run(text_)
             d.add_paragraph("")
         elif "actions" in block:
             table = block["actions"]
@@ -749,10 +804,16 @@ def render_pdf(spec: dict, path: Path) -> None:
         elif "table" in block:
             tb = block["table"]
             data = [cell([h], bold=True) for h in tb["header"]]
-            rows = [data] + [[cell([v]) for v in r] for r in tb["rows"]]
-            story.append(Table(rows, colWidths=[width / len(tb["header"])] * len(tb["header"]), repeatRows=1,
-                               style=TableStyle(grid)))
+            rows = [data] + [[cell([v]) if isinstance(v, str) else
+                              [q for t_, b_ in _rich_parts(v) for q in cell([t_], b_)] for v in r] for r in tb["rows"]]
+            widths_ = ([width * 0.3, width * 0.7] if len(tb["header"]) == 2 and tb.get("split_rows")
+                       else [width / len(tb["header"])] * len(tb["header"]))
+            story.append(Table(rows, colWidths=widths_, repeatRows=1, style=TableStyle(grid),
+                               splitInRow=1 if tb.get("split_rows") else 0))
             story.append(Spacer(1, 8))
+        elif "bullets" in block:
+            for item in block["bullets"]:
+                story.append(Paragraph(escape(item), text, bulletText=block.get("glyph", "•")))
         elif "actions" in block:
             table = block["actions"]
             if table.get("theme_style") == "heading":

@@ -213,7 +213,8 @@ class ReportBuilder:
         self.warning_rows.extend(_warning_rows(r))
         self.sections.write(_document_section(r))
 
-    def head(self, generated: dt.datetime | None = None) -> str:
+    def head(self, generated: dt.datetime | None = None, first: str = "") -> str:
+        """The page's start and overview; ``first`` (HTML, e.g. inspection coverage) goes above the documents."""
         generated = generated or dt.datetime.now(dt.timezone.utc)
         by_status = Counter(d.status for d, _, _, _ in self.entries)
         summary = " · ".join(f"{by_status.get(s, 0)} {s}" for s in ("ok", "partial", "failed", "skipped"))
@@ -230,6 +231,7 @@ class ReportBuilder:
             "<select id=status><option value=''>any status</option>",
             "".join(f"<option>{s}</option>" for s in ("ok", "partial", "failed", "skipped")),
             "</select><span id=count></span></div>",
+            first,
             "<h2>Documents</h2>", _documents(self.entries),
             "<h2>Warnings</h2>", _warnings(self.warning_rows),
         ])

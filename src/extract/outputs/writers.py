@@ -132,6 +132,7 @@ def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[st
     order, such as a run's spooled documents: they are read once, one at a time, and written in
     slices (Parquet row groups, report sections), so memory does not grow with the run.
     """
+    from .links import LinkCollector
     from .report import ReportBuilder
 
     if isinstance(docs, (list, tuple)):
@@ -141,6 +142,7 @@ def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[st
     sections_path = folder / ".report-sections"
     sections = open(sections_path, "w+", encoding="utf-8")
     report = ReportBuilder(sections)
+    links = LinkCollector.from_config()
     buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
     counts = dict.fromkeys(SCHEMAS, 0)
     writers: dict[str, pq.ParquetWriter] = {}
@@ -161,11 +163,12 @@ def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[st
                 buffers[name].extend(rows)
                 counts[name] += len(rows)
             report.add(doc)
+            links.add(doc)
             if i % FLUSH_EVERY_DOCS == 0:
                 flush()
         flush()
         with open(folder / "report.html", "w", encoding="utf-8") as fh:
-            fh.write(report.head())
+            fh.write(report.head(first=links.html()))
             sections.seek(0)
             shutil.copyfileobj(sections, fh)
             fh.write(report.tail())
@@ -177,6 +180,9 @@ def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[st
     for name in SCHEMAS:
         if name not in writers:
             pq.write_table(_table(name, []), folder / f"{name}.parquet")
+    for name, table in links.tables().items():  # across documents: actions ↔ report recommendations
+        pq.write_table(table, folder / f"{name}.parquet")
+        counts[name] = table.num_rows
     for name, table in (extra or {}).items():
         pq.write_table(table, folder / f"{name}.parquet")
     return counts
