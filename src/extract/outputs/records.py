@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from ..model import Provenance
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 DocType = Literal["action_plan", "recommendation_matrix", "mixed", "inspection_report", "other"]
 Status = Literal["ok", "partial", "failed", "skipped"]
