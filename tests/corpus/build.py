@@ -389,7 +389,10 @@ def render_md(spec: dict) -> str:
         elif "numbered" in block:
             out += [item for item in block["numbered"] for item in (item, "")]
         elif "bullets" in block:
-            out += [line for item in block["bullets"] for line in (f"{block.get('glyph', '•')} {item}", "")]
+            glyph = block.get("glyph", "•")
+            for item in block["bullets"]:
+                text_, subs = (item, []) if isinstance(item, str) else (item["text"], item["subs"])
+                out += [f"{glyph} {text_}", ""] + [line for sub in subs for line in (f"    {glyph} {sub}", "")]
         elif "table" in block:
             t = block["table"]
             out += ["\t".join(t["header"])] + ["\t".join(_md_rich(v) for v in r) for r in t["rows"]] + [""]
@@ -624,7 +627,10 @@ def render_docx(spec: dict, path: Path) -> None:
                 d.add_paragraph(item)
         elif "bullets" in block:
             for item in block["bullets"]:
-                d.add_paragraph(item, style=d.styles["List Bullet"])
+                text_, subs = (item, []) if isinstance(item, str) else (item["text"], item["subs"])
+                d.add_paragraph(text_, style=d.styles["List Bullet"])
+                for sub in subs:
+                    d.add_paragraph(sub, style=d.styles["List Bullet 2"])
         elif "table" in block:
             tb = block["table"]
             t = d.add_table(rows=1, cols=len(tb["header"]))
@@ -812,8 +818,12 @@ def render_pdf(spec: dict, path: Path) -> None:
                                splitInRow=1 if tb.get("split_rows") else 0))
             story.append(Spacer(1, 8))
         elif "bullets" in block:
+            nested = ParagraphStyle("nested", parent=text, leftIndent=36, bulletIndent=24)
             for item in block["bullets"]:
-                story.append(Paragraph(escape(item), text, bulletText=block.get("glyph", "•")))
+                text_, subs = (item, []) if isinstance(item, str) else (item["text"], item["subs"])
+                story.append(Paragraph(escape(text_), text, bulletText=block.get("glyph", "•")))
+                for sub in subs:
+                    story.append(Paragraph(escape(sub), nested, bulletText=block.get("glyph", "•")))
         elif "actions" in block:
             table = block["actions"]
             if table.get("theme_style") == "heading":

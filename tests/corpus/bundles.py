@@ -94,8 +94,9 @@ def _report_blocks(report: dict, recs: dict[str, dict]) -> list[dict]:
             if group.get("lead"):
                 blocks.append({"para": group["lead"]})
             items = [recs[rid] for rid in group["items"]]
-            if rr["style"] == "bullets":
-                blocks.append({"bullets": [_rec_text(r) for r in items], "glyph": rr.get("glyph", "•")})
+            if rr["style"] == "bullets":  # sub-items as nested bullets under their item
+                blocks.append({"bullets": [{"text": r["text"], "subs": r["subs"]} if r.get("subs") else r["text"]
+                                           for r in items], "glyph": rr.get("glyph", "•")})
             elif rr["style"] in ("numbered", "labelled"):
                 sep = ". " if rr["style"] == "numbered" else " "
                 blocks.append({"numbered": [f"{rr.get('label_prefix', '')}{group.get('start', 1) + n}{sep}{r['text']}"

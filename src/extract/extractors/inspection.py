@@ -38,12 +38,14 @@ from ..model import Block, BlockKind, Para, Provenance, Table
 from ..outputs.records import CodeRef, Milestone, Recommendation, Source
 from ..textutil import collapse_ws, strip_bullet
 from .context import DocContext
-from .report_info import ReportInfo, fold
+from .report_info import ReportInfo, cover_blocks, fold
 
 _SENTENCE_END = tuple(".!?;)")
 _FOOTNOTE_RE = re.compile(r"^\d{1,2}\s+[A-Z]")
 _CONTENTS_RE = re.compile(r"(?:\s|\.{2,}|…)\s*\d{1,3}$")
+_NESTED_STYLE_RE = re.compile(r"^List(?: Bullet| Number| Paragraph)? ?[2-9]$", re.I)  # Word's "List Bullet 2"
 MAX_HEADING_WORDS = 14
+SUB_ITEM_INDENT = 12.0  # points: a bullet this much right of its item's is a sub-item (PDF)
 
 
 @dataclass
@@ -63,6 +65,7 @@ class Item:
     subs: list[str] = field(default_factory=list)  # sub-items (bullets under the lead)
     printed: list[str] = field(default_factory=list)  # the source text of each piece
     prov: list[Provenance] = field(default_factory=list)
+    x0: float | None = None  # left edge of its first line, where the reader gives positions
 
     @property
     def text(self) -> str:
@@ -117,6 +120,7 @@ class ReportReader:
         self.addressee_res = [re.compile(p, re.I) for p in self.cfg.addressee]
         self.group_res = [(g, re.compile(g.pattern, 0 if g.case_sensitive else re.I)) for g in self.cfg.groups]
         self.items: list[Item] = []
+        self.cover = {b.index for b in cover_blocks(ctx.doc)}  # cover lines name the setting, not an addressee
 
     # --- classification of one line ------------------------------------------------------------
 
@@ -187,12 +191,24 @@ class ReportReader:
         blocks = self.ctx.doc.blocks
         i = 0
         while i < len(blocks):
-            name = self.section_name(blocks[i])
-            if name is None:
-                i += 1
+            b = blocks[i]
+            name = self.section_name(b)
+            if name is not None:
+                i = self._section(i, name)
                 continue
-            i = self._section(i, name)
+            table = self.ctx.doc.tables[b.table] if b.kind is BlockKind.table and b.table is not None else None
+            name = self._table_section(table) if table is not None else None
+            if name is not None and table is not None:  # a table headed by a section name, no heading above
+                self._table(table, _Section(name=name, addressee=None))
+            i += 1
         return self.items
+
+    def _table_section(self, table: Table) -> str | None:
+        """The section a table's header names ("Recommendations" in its first row)."""
+        if not table.rows:
+            return None
+        names = [collapse_ws(c.text) for c in table.rows[0].cells if fold(c.text) in self.sections]
+        return names[0] if names else None
 
     def _section(self, start: int, name: str) -> int:
         """Read the section whose heading is block ``start``; returns the index where it ends."""
@@ -229,7 +245,7 @@ class ReportReader:
         text = collapse_ws(parent.text)
         words = {w.lower() for w in self.cfg.body_words}
         tokens = re.findall(r"[\w’']+", text.lower())
-        if (parent.index < 3 or len(tokens) > 10 or not words & set(tokens) or text == self.ctx.title
+        if (parent.index in self.cover or len(tokens) > 10 or not words & set(tokens) or text == self.ctx.title
                 or any(re.search(p, text, re.I) for p in self.cfg.report_titles)):
             return None
         return text
@@ -256,19 +272,20 @@ class ReportReader:
             if group is not None:
                 state.group = group
                 return
-        if any(rx.search(body) for rx in self.lead_res) or self.lead_in(body, marked):
+        if self.lead_in(body, marked):
             state.addressee = self.addressee_in(body) or state.addressee
             return
         if not marked and _FOOTNOTE_RE.match(text):
             return  # a footnote at the foot of a page inside the section
         last = state.items[-1] if state.items else None
-        if last is not None and b.kind is BlockKind.list_item and b.level > 0:
+        if last is not None and bullet and self._nested(b, last):
             last.subs.append(body)
             last.printed.append(raw)
             last.add_prov(b.prov)
             return
         if marked:
-            self._new_item(state, label, body, raw, list(b.prov))
+            item = self._new_item(state, label, body, raw, list(b.prov))
+            item.x0 = _x0(b)
             state.marked = True
             return
         if last is not None and (body[:1].islower() or not last.ended or state.marked):
@@ -277,6 +294,14 @@ class ReportReader:
             last.add_prov(b.prov)
             return
         self._new_item(state, None, body, raw, list(b.prov))
+
+    @staticmethod
+    def _nested(b: Block, last: Item) -> bool:
+        """A bullet under the item above: a nested level, a Word "List Bullet 2", or indented (PDF)."""
+        if b.level > 0 or _NESTED_STYLE_RE.match(b.style or ""):
+            return True
+        x0 = _x0(b)
+        return x0 is not None and last.x0 is not None and x0 - last.x0 >= SUB_ITEM_INDENT
 
     # --- tables ------------------------------------------------------------------------------
 
@@ -376,6 +401,10 @@ class _Section:
     items: list[Item] = field(default_factory=list)
     marked: bool = False  # its items are numbered, lettered or bulleted
     layout: _Layout | None = None
+
+
+def _x0(b: Block) -> float | None:
+    return b.prov[0].bbox.x0 if b.prov and b.prov[0].bbox is not None else None
 
 
 def extract_report_recommendations(ctx: DocContext, info: ReportInfo) -> list[Recommendation]:

@@ -160,7 +160,7 @@ def _inspection_dates(cfg: Inspections, lines: list[str]) -> tuple[dt.date | Non
 
 def _published(cfg: Inspections, lines: list[str]) -> dt.date | None:
     for rest in _after_label(cfg.published_labels, lines):
-        spans = [s for s in find_dates(rest) if s.end is not None]
+        spans = [s for s in find_dates(rest) if s.end is not None and s.precision == "day"]
         if spans:
             return spans[0].end
     return None
