@@ -176,3 +176,21 @@ def test_corpus_links_and_coverage(corpus_dir: Path, corpus_runs, fmt: str) -> N
     assert answered["n_links"].min() >= 1
     report = (out / "report.html").read_text(encoding="utf-8")
     assert report.index("Inspection recommendations: coverage") < report.index("<h2>Documents</h2>")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_corpus_report_running_header_names_the_inspectorate(corpus_dir: Path, fmt: str) -> None:
+    """The readers keep a report's running header out of the body but in the metadata, where it
+    counts as a cover mention of the inspectorate (the PDF's is dropped from every page's margin)."""
+    from extract import readers
+    from extract.config import load_config
+    from extract.extractors.report_info import COVER_WEIGHT, inspectorate_scores
+
+    path = corpus_dir / f"wexcombe-joint-area-review-2007.{fmt}"
+    doc = readers.read(path, path.name)
+    assert doc.metadata["running"] == "Ofsted | Joint area review of Wexcombe | March 2007"
+    assert all("Joint area review of Wexcombe |" not in b.text for b in doc.blocks)
+    cfg = load_config().inspections
+    with_header = inspectorate_scores(doc, cfg, doc.text())
+    doc.metadata.pop("running")
+    assert with_header["Ofsted"] - inspectorate_scores(doc, cfg, doc.text())["Ofsted"] == COVER_WEIGHT

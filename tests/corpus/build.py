@@ -505,6 +505,8 @@ def render_docx(spec: dict, path: Path) -> None:
         sec.orientation = WD_ORIENT.LANDSCAPE
         sec.page_width, sec.page_height = sec.page_height, sec.page_width
     sec.left_margin = sec.right_margin = Cm(1.5)
+    if spec.get("running_header"):
+        sec.header.paragraphs[0].text = spec["running_header"]
     d.add_heading(spec["title"], level=1)
     for line in spec.get("front", []) or []:
         d.add_paragraph(line)
@@ -852,8 +854,16 @@ def render_pdf(spec: dict, path: Path) -> None:
                     data.append([cell([v]) for v in rec_cells(rt, recs[item["id"]], item)])
             story.append(Table(data, colWidths=widths(cols), repeatRows=1, style=TableStyle(style)))
             story.append(Spacer(1, 8))
+    def running(canvas, _doc) -> None:  # type: ignore[no-untyped-def]
+        # A running header in the top margin on every page (an inspectorate's name, say).
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(36, size[1] - 24, spec["running_header"])
+        canvas.restoreState()
+
+    extra = {"onFirstPage": running, "onLaterPages": running} if spec.get("running_header") else {}
     SimpleDocTemplate(str(path), pagesize=size, invariant=1, title=spec["title"], author="corpus",
-                      leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36).build(story)
+                      leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36).build(story, **extra)
 
 
 # ---------------------------------------------------------------------------------------------

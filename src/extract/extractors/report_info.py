@@ -90,7 +90,8 @@ def _title_lines(doc: Document) -> list[str]:
 
 
 def inspectorate_scores(doc: Document, cfg: Inspections, full_text: str) -> dict[str, int]:
-    cover = "\n".join(_lines(doc, cover_blocks(doc)) + [doc.metadata.get(k, "") for k in ("title", "author", "subject", "creator")])
+    # The cover, the file's metadata and the running header/footer lines the reader took out of the body.
+    cover = "\n".join(_lines(doc, cover_blocks(doc)) + [doc.metadata.get(k, "") for k in ("title", "author", "subject", "running")])
     scores: dict[str, int] = {}
     for ins in cfg.inspectorates:
         n = 0
