@@ -161,9 +161,10 @@ def test_corpus_links_and_coverage(corpus_dir: Path, corpus_runs, fmt: str) -> N
     golds = _golds(corpus_dir)
     links = pd.read_parquet(out / "links.parquet")
     coverage = pd.read_parquet(out / "coverage.parquet")
-    want = {(f"{stem}.{fmt}", lk["ref"], f"{lk['report']}.{fmt}", lk["code"], lk["method"])
+    want = {(f"{stem}.{fmt}", lk["kind"], lk["ref"], f"{lk['report']}.{fmt}", lk["code"], lk["method"])
             for stem, g in golds.items() for lk in g.get("links", [])}
-    got = set(zip(links["source_path"], links["parent_ref"], links["report_path"], links["code"], links["method"]))
+    got = set(zip(links["source_path"], links["parent_kind"], links["parent_ref"], links["report_path"], links["code"],
+                  links["method"]))
     assert got == want
     assert len(want) >= 15
     unanswered = coverage[coverage["status"] == "unanswered"]

@@ -7,8 +7,9 @@ dates, the plan's actions, the links between them, the coverage gaps) come from 
     report:  {stem, title, front, inspectorate, family, setting, inspection, published, judgement,
               blocks: [... {report_recs: {heading, lead?, style, groups: [{name?, due?, lead?,
                               addressee?, items: [id, ...]}]}} ...]}
-    plan:    {stem, title, ..., blocks: [{actions: ...}]}   # a plan spec; an action has
-             answers: [id, ...] and cite: column | text | quote (how it names them)
+    plan:    {stem, title, ..., blocks: [{actions: ...}, {plan_recs: {heading, items: [id]}}]}
+             # a plan spec; an action has answers: [id, ...] and cite: column | text | quote (how it
+             # names them); plan_recs lists recommendations with their codes (a matrix appendix)
 
 ``expand`` turns a bundle into two ordinary specs: the report's ``report_recs`` become primitive
 blocks (heading, para, bullets, numbered, table) and its ``recommendations`` gold; each action's
@@ -159,6 +160,22 @@ def expand(bundle: dict) -> list[dict]:
                     answered.add(rid)
                     links.append({"ref": a["ref"], "report": report["stem"], "code": codes[rid]["code"], "method": method})
                 unmatched += [{"ref": a["ref"], "code": c} for c in bogus]
+    plan_recs = []
+    for k, block in enumerate(plan["blocks"]):
+        pr = block.get("plan_recs")
+        if not pr:
+            continue
+        for rid in pr["items"]:  # coded recommendations of the plan itself: R001, R002 … in order
+            code = codes[rid]["code"]
+            plan_recs.append({"id": rid, "text": recs[rid]["text"], "codes": f"({code})", "gold_codes": [code]})
+            answered.add(rid)
+            links.append({"ref": f"R{len(plan_recs):03d}", "kind": "recommendation", "report": report["stem"],
+                          "code": code, "method": "code_in_text"})
+        plan["blocks"][k] = {"recs_list": {"level": 2, "sections": [{"name": pr["heading"], "items": [{"id": r} for r in pr["items"]]}]}}
+    if plan_recs:
+        plan["recommendations"] = plan_recs
+    for link in links:
+        link.setdefault("kind", "action")
     plan["links_gold"] = {"links": links, "unmatched_codes": unmatched}
     report["report_gold"]["unanswered"] = [c["code"] for rid, c in codes.items() if rid not in answered]
     if problems:
