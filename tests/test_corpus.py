@@ -187,10 +187,10 @@ def test_corpus_report_running_header_names_the_inspectorate(corpus_dir: Path, f
     from extract.config import load_config
     from extract.extractors.report_info import COVER_WEIGHT, inspectorate_scores
 
-    path = corpus_dir / f"wexcombe-joint-area-review-2007.{fmt}"
+    path = corpus_dir / f"quarrendon-joint-area-review-2007.{fmt}"
     doc = readers.read(path, path.name)
-    assert doc.metadata["running"] == "Ofsted | Joint area review of Wexcombe | March 2007"
-    assert all("Joint area review of Wexcombe |" not in b.text for b in doc.blocks)
+    assert doc.metadata["running"] == "Ofsted | Joint area review of Quarrendon | March 2007"
+    assert all("Joint area review of Quarrendon |" not in b.text for b in doc.blocks)
     cfg = load_config().inspections
     with_header = inspectorate_scores(doc, cfg, doc.text())
     doc.metadata.pop("running")

@@ -2,7 +2,7 @@
 recommendations both print, so the documents and their gold (recommendations with codes and due
 dates, the plan's actions, the links between them, the coverage gaps) come from one data structure.
 
-    bundle: wexcombe-jar
+    bundle: quarrendon-jar
     recommendations: [{id, text, subs?}]     # printed once by the report, answered by the plan
     report:  {stem, title, front, inspectorate, family, setting, inspection, published, judgement,
               blocks: [... {report_recs: {heading, lead?, style, groups: [{name?, due?, lead?,
