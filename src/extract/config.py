@@ -28,6 +28,7 @@ FILES = (
     "nicknames.yaml",
     "owner_patterns.jsonl",
     "date_words.yaml",
+    "action_words.yaml",
     "inspections.yaml",
 )
 
@@ -50,7 +51,7 @@ class ColumnRoles(BaseModel):
     @field_validator("roles")
     @classmethod
     def _known_roles(cls, v: dict[str, list[str]]) -> dict[str, list[str]]:
-        known = {"ref", "theme", "action", "target", "date", "owner", "status", "code", "notes"}
+        known = {"ref", "theme", "action", "target", "date", "owner", "partner", "status", "progress", "horizon", "code", "notes"}
         unknown = set(v) - known
         if unknown:
             raise ValueError(f"unknown role(s) {sorted(unknown)}; roles are {sorted(known)}")
@@ -73,6 +74,25 @@ class Nicknames(BaseModel):
     nicknames: dict[str, list[str]]
 
 
+class ActionWords(BaseModel):
+    min_share: float = 0.35
+    verbs: list[str]
+    modals: list[str] = Field(default_factory=list)
+
+    def reads_as_action(self, text: str) -> bool:
+        """``Develop a …``, ``The Cabinet Office will …``: a verb first, or a modal anywhere."""
+        words = re.findall(r"[^\W\d_][\w'’-]*", text.lower())
+        if not words:
+            return False
+        if _verb_set(tuple(self.verbs)).__contains__(words[0]) or (len(words) > 1 and words[0] in ("to", "we") and words[1] in _verb_set(tuple(self.verbs))):
+            return True
+        low = " " + " ".join(words) + " "
+        return any(f" {m} " in low for m in self.modals)
+
+
+@lru_cache(maxsize=8)
+def _verb_set(verbs: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(v.lower() for v in verbs)
 class Inspectorate(BaseModel):
     name: str
     family: str
@@ -150,6 +170,7 @@ class Config(BaseModel):
     outcome_frameworks: OutcomeFrameworks
     nicknames: Nicknames
     owner_patterns: list[dict[str, Any]]
+    action_words: ActionWords
     inspections: Inspections
     fingerprint: str  # hash of every file's bytes: part of the extractor version for caching
 
@@ -208,6 +229,7 @@ def load_config(override: Path | None = None) -> Config:
         ),
         nicknames=_validate(Nicknames, _load_yaml(paths["nicknames.yaml"]), paths["nicknames.yaml"]),
         owner_patterns=_load_patterns(paths["owner_patterns.jsonl"]),
+        action_words=_validate(ActionWords, _load_yaml(paths["action_words.yaml"]), paths["action_words.yaml"]),
         inspections=_validate(Inspections, _load_yaml(paths["inspections.yaml"]), paths["inspections.yaml"]),
         fingerprint=digest.hexdigest()[:16],
     )

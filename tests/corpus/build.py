@@ -15,6 +15,8 @@ One YAML file per document states both what is printed and what a careful reader
 * status as printed (``status`` word and/or ``fill`` colour) and as read (``gold_status``);
 * recommendations are defined once (``recommendations:``) and placed by ``id`` in list or table
   blocks, possibly several times and with a typing slip (``text`` on the placement).
+* the layout families of issue #14 (a ``response`` column, ``ruled: false``, ``records``,
+  ``keyvalue`` and ``grouped`` blocks) are described where they are rendered, below.
 
 Document and gold come from the same data. Output is deterministic (fixed docx core properties and
 zip timestamps, reportlab ``invariant=1``).
@@ -66,6 +68,7 @@ def load_specs(names: list[str] | None = None) -> list[dict]:
             one.setdefault("stem", path.stem)
             if names and one["stem"] not in names:
                 continue
+            prepare(one)
             specs.append(one)
     return specs
 
@@ -158,16 +161,19 @@ def _action_dates(action: dict) -> list[dict]:
     d = _date(action.get("date"))
     if d:
         dates.append(d)
+    # dates printed inside free text (a response) or read through a legend (a timeline word)
+    dates += [x for x in (_date(v) for v in action.get("dates", []) or []) if x]
     return dates
 
 
 def iter_actions(spec: dict):
     """(theme, action) for every action of every action table, in printed order."""
     for block in spec.get("blocks", []):
-        if "actions" in block:
-            for theme in block["actions"]["themes"]:
-                for action in theme["actions"]:
-                    yield block["actions"], theme, action
+        for kind in ACTION_BLOCKS:
+            if kind in block:
+                for theme in block[kind]["themes"]:
+                    for action in theme["actions"]:
+                        yield block[kind], theme, action
 
 
 def gold(spec: dict) -> dict:
@@ -185,6 +191,7 @@ def gold(spec: dict) -> dict:
             "optional_months": optional,
             "codes": a.get("gold_codes", []),
             "status": a.get("gold_status"),
+            **gold_extra(a),
         })
     recs = []
     placements = _placements(spec)
@@ -240,7 +247,7 @@ def validate(spec: dict) -> list[str]:
     refs = [a["ref"] for _t, _th, a in iter_actions(spec)]
     if len(refs) != len(set(refs)):
         problems.append(f"{spec['stem']}: duplicate action refs")
-    return problems
+    return problems + validate_printed_dates(spec)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,6 +285,7 @@ def action_cells(table: dict, theme: dict, a: dict, first_in_theme: bool) -> lis
         "status": [a["status"]] if a.get("status") else [],
         "codes": [a["codes"]] if a.get("codes") and "codes" in roles else [],
         "notes": [a["notes"]] if a.get("notes") else [],
+        "response": _paras(a.get("response")),
     }
     # No title column: the steps column leads with the title (a bold paragraph before the bullets).
     row["lead"] = [title] if "title" not in roles else []
@@ -409,8 +417,9 @@ def render_md(spec: dict) -> str:
             for section in rl["sections"]:
                 if section.get("heading", True) and section.get("name"):
                     out += ["#" * rl.get("level", 2) + " " + section["name"], ""]
+                out += [x for para in section.get("intro", []) for x in (para, "")]
                 for n, item in enumerate(section["items"], start=1):
-                    out += [f"{n}. {rec_line(recs[item['id']], item)}", ""]
+                    out += [rec_list_line(rl, n, recs[item["id"]], item), ""]
         elif "recs_table" in block:
             rt = block["recs_table"]
             out.append("\t".join(c["header"] for c in rt["columns"]))
@@ -421,6 +430,8 @@ def render_md(spec: dict) -> str:
                     cells = rec_cells(rt, recs[item["id"]], item)
                     out.append("\t".join(escape(v) for v in cells))
             out.append("")
+        elif any(kind in block for kind in FAMILY_BLOCKS):
+            out += md_family_block(block)
     return "\n".join(out) + "\n"
 
 
@@ -543,7 +554,8 @@ def render_docx(spec: dict, path: Path) -> None:
         cols = table["columns"]
         roles = [c["role"] for c in cols]
         t = d.add_table(rows=0, cols=len(cols))
-        t.style = "Table Grid"
+        if table.get("ruled", True):  # unruled: the template's plain table, no borders
+            t.style = "Table Grid"
         if table.get("header_top"):
             row = t.add_row()
             repeat_header(row)
@@ -666,9 +678,11 @@ def render_docx(spec: dict, path: Path) -> None:
             for section in rl["sections"]:
                 if section.get("heading", True) and section.get("name"):
                     d.add_heading(section["name"], level=rl.get("level", 2))
+                for para in section.get("intro", []):
+                    d.add_paragraph(para)
                 for n, item in enumerate(section["items"], start=1):
                     # a typed number, as such lists usually are in council documents
-                    d.add_paragraph(f"{n}. {rec_line(recs[item['id']], item)}")
+                    d.add_paragraph(rec_list_line(rl, n, recs[item["id"]], item))
         elif "recs_table" in block:
             rt = block["recs_table"]
             cols = rt["columns"]
@@ -687,6 +701,8 @@ def render_docx(spec: dict, path: Path) -> None:
                     for c, v in enumerate(rec_cells(rt, recs[item["id"]], item)):
                         fill(row.cells[c], [v])
             d.add_paragraph("")
+        elif any(kind in block for kind in FAMILY_BLOCKS):
+            docx_family_block(d, block, fill, shade, repeat_header)
     for style_name in ("Normal",):
         d.styles[style_name].font.size = Pt(10)
     buf = io.BytesIO()
@@ -738,7 +754,8 @@ def render_pdf(spec: dict, path: Path) -> None:
         cols = table["columns"]
         roles = [c["role"] for c in cols]
         data: list = []
-        style = list(grid)
+        ruled = table.get("ruled", True)  # unruled: no rules and no fills (whitespace-aligned)
+        style = list(grid) if ruled else [("VALIGN", (0, 0), (-1, -1), "TOP")]
         header_rows = 1
         if table.get("header_top"):
             header_rows = 2
@@ -753,13 +770,14 @@ def render_pdf(spec: dict, path: Path) -> None:
                          for i, c in enumerate(cols)])
         else:
             data.append([cell([c["header"]], bold=True) for c in cols])
-        style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#D9D9D9")))
+        if ruled:
+            style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#D9D9D9")))
         bullets = table.get("bullets", True)
         for theme in table["themes"]:
             if table.get("theme_style") == "row":
                 data.append([cell([theme["label"]], bold=True)] + [""] * (len(cols) - 1))
                 style.append(("SPAN", (0, len(data) - 1), (-1, len(data) - 1)))
-                if theme.get("shade"):
+                if theme.get("shade") and ruled:
                     style.append(("BACKGROUND", (0, len(data) - 1), (-1, len(data) - 1), colors.HexColor(theme["shade"])))
             start = len(data)
             for a in theme["actions"]:
@@ -814,10 +832,10 @@ def render_pdf(spec: dict, path: Path) -> None:
             data = [cell([h], bold=True) for h in tb["header"]]
             rows = [data] + [[cell([v]) if isinstance(v, str) else
                               [q for t_, b_ in _rich_parts(v) for q in cell([t_], b_)] for v in r] for r in tb["rows"]]
-            widths_ = ([width * 0.3, width * 0.7] if len(tb["header"]) == 2 and tb.get("split_rows")
-                       else [width / len(tb["header"])] * len(tb["header"]))
-            story.append(Table(rows, colWidths=widths_, repeatRows=1, style=TableStyle(grid),
-                               splitInRow=1 if tb.get("split_rows") else 0))
+            default = [0.3, 0.7] if len(tb["header"]) == 2 and tb.get("split_rows") else [1] * len(tb["header"])
+            w = [float(x) for x in tb.get("widths", default)]  # default: equal columns
+            story.append(Table(rows, colWidths=[width * x / sum(w) for x in w], repeatRows=1,
+                               style=TableStyle(grid), splitInRow=1 if tb.get("split_rows") else 0))
             story.append(Spacer(1, 8))
         elif "bullets" in block:
             nested = ParagraphStyle("nested", parent=text, leftIndent=36, bulletIndent=24)
@@ -839,8 +857,10 @@ def render_pdf(spec: dict, path: Path) -> None:
             for section in rl["sections"]:
                 if section.get("heading", True) and section.get("name"):
                     story.append(Paragraph(escape(section["name"]), heads[rl.get("level", 2)]))
+                for para in section.get("intro", []):
+                    story.append(Paragraph(escape(para), text))
                 for n, item in enumerate(section["items"], start=1):
-                    story.append(Paragraph(escape(f"{n}. {rec_line(recs[item['id']], item)}"), text))
+                    story.append(Paragraph(escape(rec_list_line(rl, n, recs[item["id"]], item)), text))
         elif "recs_table" in block:
             rt = block["recs_table"]
             cols = rt["columns"]
@@ -854,6 +874,9 @@ def render_pdf(spec: dict, path: Path) -> None:
                     data.append([cell([v]) for v in rec_cells(rt, recs[item["id"]], item)])
             story.append(Table(data, colWidths=widths(cols), repeatRows=1, style=TableStyle(style)))
             story.append(Spacer(1, 8))
+        elif any(kind in block for kind in FAMILY_BLOCKS):
+            story += pdf_family_block(block, width, cell, heads, text)
+
     def running(canvas, _doc) -> None:  # type: ignore[no-untyped-def]
         # A running header in the top margin on every page (an inspectorate's name, say).
         canvas.saveState()
@@ -864,6 +887,309 @@ def render_pdf(spec: dict, path: Path) -> None:
     extra = {"onFirstPage": running, "onLaterPages": running} if spec.get("running_header") else {}
     SimpleDocTemplate(str(path), pagesize=size, invariant=1, title=spec["title"], author="corpus",
                       leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36).build(story, **extra)
+
+
+# ---------------------------------------------------------------------------------------------
+# layout families of issue #14. Two ride on the ``actions`` block: a response matrix (a column of
+# role ``response`` printing the action's ``response`` paragraphs; dates stated in it are listed
+# under ``dates``) and an unruled table (``ruled: false``). Three are blocks of their own, each
+# holding ``themes`` of actions like an ``actions`` block so that the gold reads them the same way:
+# ``records`` (one small ruled table per action under goal headings), ``keyvalue`` (numbered
+# paragraphs followed by ``Lead:``/``Timescale:``/``Progress:`` lines) and ``grouped`` (a
+# numbered list grouped by section, subsection and group rows inside one table).
+# ---------------------------------------------------------------------------------------------
+
+ACTION_BLOCKS = ("actions", "records", "keyvalue", "grouped")
+FAMILY_BLOCKS = ("records", "keyvalue", "grouped")
+
+
+def _paras(value: Any) -> list[str]:
+    """Paragraphs of a text field: a list, or a string whose paragraphs are split by blank lines."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [p.strip() for p in value.split("\n\n") if p.strip()]
+    return list(value)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def prepare(spec: dict) -> None:
+    """Derive what the family blocks leave implicit, in place.
+
+    * ``records``: actions print no reference, so they are named by place - ``#1``, ``#2`` … in
+      document order, as the product names the actions of tables that print none; the timeline
+      word(s) (``Short-term/Medium-term``) give dates through the block's ``legend``.
+    * ``grouped``: numbering restarts in every group, so the unique ref is the path
+      ``<section>.<subsection letter>/<group slug>/<printed number>`` (``1.a/current-efforts/3``);
+      the printed number is kept as ``printed_ref``; no owners (the Department column is blank).
+    """
+    positional = 0
+    for block in spec.get("blocks", []):
+        if "records" in block:
+            rb = block["records"]
+            for theme in rb["themes"]:
+                for a in theme["actions"]:
+                    positional += 1
+                    a.setdefault("ref", f"#{positional}")
+                    words = [w.strip() for w in a["timeline"].split("/")]
+                    a["dates"] = [{"raw": w, "end": rb["legend"][w]["end"]} for w in words]
+        elif "grouped" in block:
+            g = block["grouped"]
+            g["themes"] = []
+            for section in g["sections"]:
+                for sub in section["subsections"]:
+                    path = f"{section['number']}.{sub['letter']}"
+                    actions = []
+                    for group in sub["groups"]:
+                        for i, item in enumerate(group["items"], start=1):
+                            item.update(ref=f"{path}/{slug(group['name'])}/{i}", printed_ref=str(i),
+                                        title=item["text"], owners="", gold_owners=[],
+                                        timescale=item.get("when"))
+                            actions.append(item)
+                    g["themes"].append({"ref": path, "name": sub["name"], "actions": actions})
+
+
+def gold_extra(a: dict) -> dict:
+    """Gold keys beyond tests/gold/README.md (score.py ignores them; they state what the product
+    should also read): ``progress`` (the action prints progress text - a response or a
+    ``Progress:`` line - which is neither its title nor its steps), ``partners`` (a partner agency
+    column, canonical names), ``printed_ref`` and ``timescale`` (grouped lists: the number as
+    printed and the word of the column holding the X, or null)."""
+    extra: dict[str, Any] = {}
+    if "printed_ref" in a:
+        extra["printed_ref"] = a["printed_ref"]
+    if "timescale" in a:
+        extra["timescale"] = a["timescale"]
+    if "gold_partners" in a:
+        extra["partners"] = a["gold_partners"]
+    if a.get("response") or a.get("progress"):
+        extra["progress"] = True
+    return extra
+
+
+def validate_printed_dates(spec: dict) -> list[str]:
+    """A date the gold takes from free text must be printed there; a legend must be printed."""
+    problems = []
+    for _t, _th, a in iter_actions(spec):
+        printed = " ".join([a.get("title", ""), *_paras(a.get("response")), a.get("progress") or "",
+                            a.get("timeline") or ""])
+        for d in a.get("dates", []) or []:
+            if _date(d)["raw"] not in printed:
+                problems.append(f"{spec['stem']} {a['ref']}: date {_date(d)['raw']!r} is not in its text")
+        for s in a.get("steps", []) or []:
+            d = _date(s.get("date")) if isinstance(s, dict) else None
+            if d and s.get("date_inline") is False and d["raw"] not in s["text"]:
+                problems.append(f"{spec['stem']} {a['ref']}: step date {d['raw']!r} is not in the step")
+    texts = [*(spec.get("front") or []), *(b["para"] for b in spec.get("blocks", []) if "para" in b)]
+    for block in spec.get("blocks", []):
+        for word, d in ((block.get("records") or {}).get("legend") or {}).items():
+            if not any(word in t and d["raw"] in t for t in texts):
+                problems.append(f"{spec['stem']}: legend {word} – {d['raw']} is printed nowhere")
+    return problems
+
+
+def rec_list_line(rl: dict, n: int, rec: dict, item: dict) -> str:
+    """One printed item of a recommendation list: ``3. Text (JAR-2)`` or, with ``style:
+    code_first``, ``JAR-3 Text`` (the code leads and nothing is numbered)."""
+    if rl.get("style") == "code_first":
+        return f"{rec['codes']} {item.get('text', rec['text'])}"
+    return f"{n}. {rec_line(rec, item)}"
+
+
+def record_values(rb: dict, a: dict) -> list[str]:
+    return [str(a.get(c["field"], "")) for c in rb["columns"]]
+
+
+def kv_title(kv: dict, a: dict) -> str:
+    return f"{kv.get('number', '{ref}.').format(ref=a['ref'])} {a['title']}"
+
+
+def kv_lines(kv: dict, a: dict) -> list[tuple[str, str]]:
+    """The ``Key: value`` lines under a numbered action, in printed order."""
+    lines = [(kv.get("lead_label", "Lead"), a["owners"])]
+    d = _date(a.get("date"))
+    if d:
+        lines.append((a.get("date_label", kv.get("date_label", "Timescale")), d["raw"]))
+    if a.get("progress"):
+        lines.append(("Progress", a["progress"]))
+    return lines
+
+
+def grouped_cells(g: dict, n: int, item: dict) -> list[str]:
+    return ([f"{n}. {item['text']}"] + ["X" if item.get("when") == w else "" for w in g["when_columns"]]
+            + [""] * (len(g["header"]) - 1 - len(g["when_columns"])))
+
+
+def grouped_rows(g: dict):
+    """(kind, cells) for every printed row of a grouped table after its header: kind is
+    ``section``, ``subsection``, ``group`` (one label spanning the row) or ``item``."""
+    for section in g["sections"]:
+        yield "section", f"{section['number']}. {section['name']}"
+        for sub in section["subsections"]:
+            yield "subsection", f"{sub['letter']}. {sub['name']}"
+            for group in sub["groups"]:
+                yield "group", group["name"]
+                for n, item in enumerate(group["items"], start=1):
+                    yield "item", grouped_cells(g, n, item)
+
+
+def md_family_block(block: dict) -> list[str]:
+    out: list[str] = []
+    if "records" in block:
+        rb = block["records"]
+        k = len(rb["columns"])
+        for theme in rb["themes"]:
+            out += ["#" * rb.get("level", 2) + " " + theme["label"], ""]
+            out += [x for para in theme.get("intro", []) for x in (para, "")]
+            for a in theme["actions"]:
+                label = f"<b>{escape(rb.get('label', 'Strategy'))}</b>"
+                out += ["\t".join([label, escape(a["title"])] + [""] * (k - 2)),
+                        "\t".join(f"<b>{escape(c['header'])}</b>" for c in rb["columns"]),
+                        "\t".join(escape(v) for v in record_values(rb, a)), ""]
+    elif "keyvalue" in block:
+        kv = block["keyvalue"]
+        for theme in kv["themes"]:
+            if theme.get("label"):
+                out += ["#" * kv.get("level", 2) + " " + theme["label"], ""]
+            out += [x for para in theme.get("intro", []) for x in (para, "")]
+            for a in theme["actions"]:
+                out += [kv_title(kv, a), ""]
+                out += [x for key, value in kv_lines(kv, a) for x in (f"{key}: {value}", "")]
+                out += [x for para in a.get("after", []) for x in (para, "")]
+    elif "grouped" in block:
+        g = block["grouped"]
+        k = len(g["header"])
+        out.append("\t".join(g["header"]))
+        for kind, cells in grouped_rows(g):
+            if kind == "item":
+                out.append("\t".join(escape(c) for c in cells))
+            else:
+                out.append("\t".join([f"<b>{escape(cells)}</b>"] + [""] * (k - 1)))
+        out.append("")
+    return out
+
+
+def docx_family_block(d, block: dict, fill, shade, repeat_header) -> None:  # type: ignore[no-untyped-def]
+    if "records" in block:
+        rb = block["records"]
+        k = len(rb["columns"])
+        for theme in rb["themes"]:
+            d.add_heading(theme["label"], level=rb.get("level", 2))
+            for para in theme.get("intro", []):
+                d.add_paragraph(para)
+            for a in theme["actions"]:
+                t = d.add_table(rows=3, cols=k)
+                t.style = "Table Grid"
+                fill(t.rows[0].cells[0], [rb.get("label", "Strategy")], bold=True)
+                shade(t.rows[0].cells[0], rb.get("label_shade", "#BDD7EE"))
+                fill(t.rows[0].cells[1].merge(t.rows[0].cells[k - 1]), [a["title"]])
+                for c, col in enumerate(rb["columns"]):
+                    fill(t.rows[1].cells[c], [col["header"]], bold=True)
+                    shade(t.rows[1].cells[c], rb.get("header_shade", "#DEEAF6"))
+                for c, v in enumerate(record_values(rb, a)):
+                    fill(t.rows[2].cells[c], [v])
+                d.add_paragraph("")
+    elif "keyvalue" in block:
+        kv = block["keyvalue"]
+        for theme in kv["themes"]:
+            if theme.get("label"):
+                d.add_heading(theme["label"], level=kv.get("level", 2))
+            for para in theme.get("intro", []):
+                d.add_paragraph(para)
+            for a in theme["actions"]:
+                d.add_paragraph().add_run(kv_title(kv, a)).bold = True
+                for key, value in kv_lines(kv, a):
+                    p = d.add_paragraph()
+                    p.add_run(f"{key}:").bold = True
+                    p.add_run(f" {value}")
+                for para in a.get("after", []):
+                    d.add_paragraph(para)
+    elif "grouped" in block:
+        g = block["grouped"]
+        k = len(g["header"])
+        t = d.add_table(rows=1, cols=k)
+        t.style = "Table Grid"
+        repeat_header(t.rows[0])
+        for c, h in enumerate(g["header"]):
+            fill(t.rows[0].cells[c], [h], bold=True)
+            shade(t.rows[0].cells[c], "#D9D9D9")
+        for kind, cells in grouped_rows(g):
+            row = t.add_row()
+            if kind == "item":
+                for c, v in enumerate(cells):
+                    fill(row.cells[c], [v])
+                continue
+            merged = row.cells[0].merge(row.cells[k - 1])
+            fill(merged, [cells], bold=True)
+            if kind != "group":
+                shade(merged, {"section": "#C6E0B4", "subsection": "#E2EFDA"}[kind])
+        d.add_paragraph("")
+
+
+def pdf_family_block(block: dict, width: float, cell, heads: dict, text) -> list[Any]:  # type: ignore[no-untyped-def]
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+    story: list[Any] = []
+    grid = [("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    if "records" in block:
+        rb = block["records"]
+        cols = rb["columns"]
+        k = len(cols)
+        w = [float(c.get("width", 1)) for c in cols]
+        col_widths = [width * x / sum(w) for x in w]
+        for theme in rb["themes"]:
+            story.append(Paragraph(escape(theme["label"]), heads[rb.get("level", 2)]))
+            for para in theme.get("intro", []):
+                story.append(Paragraph(escape(para), text))
+            story.append(Spacer(1, 4))
+            for a in theme["actions"]:
+                data = [[cell([rb.get("label", "Strategy")], bold=True), cell([a["title"]])] + [""] * (k - 2),
+                        [cell([c["header"]], bold=True) for c in cols],
+                        [cell([v]) for v in record_values(rb, a)]]
+                style = grid + [("SPAN", (1, 0), (k - 1, 0)),
+                                ("BACKGROUND", (0, 0), (0, 0), colors.HexColor(rb.get("label_shade", "#BDD7EE"))),
+                                ("BACKGROUND", (0, 1), (-1, 1), colors.HexColor(rb.get("header_shade", "#DEEAF6")))]
+                story.append(KeepTogether([Table(data, colWidths=col_widths, style=TableStyle(style)), Spacer(1, 8)]))
+    elif "keyvalue" in block:
+        kv = block["keyvalue"]
+        title_style = ParagraphStyle("kv-title", parent=text, spaceBefore=12)
+        for theme in kv["themes"]:
+            if theme.get("label"):
+                story.append(Paragraph(escape(theme["label"]), heads[kv.get("level", 2)]))
+            for para in theme.get("intro", []):
+                story.append(Paragraph(escape(para), text))
+            for a in theme["actions"]:
+                story.append(Paragraph(f"<b>{escape(kv_title(kv, a))}</b>", title_style))
+                for key, value in kv_lines(kv, a):
+                    story.append(Paragraph(f"<b>{escape(key)}:</b> {escape(value)}", text))
+                for para in a.get("after", []):
+                    story.append(Paragraph(escape(para), text))
+    elif "grouped" in block:
+        g = block["grouped"]
+        k = len(g["header"])
+        w = [float(x) for x in g.get("widths", [4] + [0.7] * (k - 1))]
+        col_widths = [width * x / sum(w) for x in w]
+        data: list = [[cell([h], bold=True) for h in g["header"]]]
+        style = grid + [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#D9D9D9")),
+                        ("ALIGN", (1, 1), (len(g["when_columns"]), -1), "CENTER")]
+        for kind, cells in grouped_rows(g):
+            if kind == "item":
+                data.append([cell([cells[0]])] + list(cells[1:]))
+                continue
+            data.append([cell([cells], bold=True)] + [""] * (k - 1))
+            r = len(data) - 1
+            style.append(("SPAN", (0, r), (-1, r)))
+            if kind != "group":
+                style.append(("BACKGROUND", (0, r), (-1, r),
+                              colors.HexColor({"section": "#C6E0B4", "subsection": "#E2EFDA"}[kind])))
+        story.append(Table(data, colWidths=col_widths, repeatRows=1, style=TableStyle(style)))
+        story.append(Spacer(1, 8))
+    return story
 
 
 # ---------------------------------------------------------------------------------------------

@@ -11,23 +11,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..model import Cell, Para, Provenance, Row, Table
+from ..model import BlockKind, Cell, Para, Provenance, Row, Table
 from ..normalise.dates import find_dates
 from ..normalise.owners import see_reference, split_owners
 from ..outputs.records import Action, CodeRef, Milestone, Source
 from .columns import (
+    _NUMBERED_RE,
     REF_RE,
     THEME_REF_RE,
+    X_MARKS,
     CellLooks,
     HeaderMap,
     align_row,
+    complete_roles,
     find_header,
+    headerless_map,
     is_header_repeat,
+    profile_column,
 )
 from .context import DocContext
+from .layouts import Candidate, read_actions, register_layout
 
 TITLE_LIKE = ("theme", "action")
-EVIDENCE = ("owner", "date", "target", "status")
+EVIDENCE = ("owner", "date", "target", "status", "progress", "horizon", "partner", "code")
+# Without printed references, a table is read as actions only when a column says who or when
+# (or how it stands): prose beside a "Measure" column alone is an indicator table, not a plan.
+EVIDENCE_WITHOUT_REFS = ("owner", "date", "horizon", "status", "partner")
 _TERMINAL = ".!?;:"
 _EMPTY = {"", "-", "–", "—", "n/a", "N/A"}
 _THEME_LABEL_RE = re.compile(r"^(?:theme|priority|objective|aim|section|outcome|area)?\s*(\d{1,2}|[A-Z])\s*[.:)–-]\s+(\S.*)$", re.I)
@@ -47,13 +56,15 @@ class Draft:
     ref: str
     theme_ref: str | None
     theme: str | None
-    table: int
+    table: int | None  # None for actions printed as paragraphs
     row_start: int
     row_end: int
     parts: dict[str, list[Piece]] = field(default_factory=dict)
     fills: dict[str, list[str]] = field(default_factory=dict)
     pages: set[int] = field(default_factory=set)
     nested: list[Piece] = field(default_factory=list)
+    printed_ref: str | None = None  # the printed number where action_ref is a path built from it
+    layout: str = "table"
 
 
 def _pieces(cell: Cell) -> list[Piece]:
@@ -94,33 +105,48 @@ def _add(draft: Draft, role: str, pieces: list[Piece], after_break: bool, contin
 
 
 class ActionTableReader:
-    """Reads the actions of one table, given the document context."""
+    """Reads the actions of one table, given the document context.
 
-    def __init__(self, ctx: DocContext, table: Table, header: HeaderMap, heading_theme: tuple[str | None, str | None]) -> None:
+    ``carry`` is the last action of the table this one continues (a table cut by a page break
+    whose second part prints no header): a first row without a reference of its own finishes it.
+    """
+
+    def __init__(self, ctx: DocContext, table: Table, header: HeaderMap, heading_theme: tuple[str | None, str | None],
+                 carry: Draft | None = None) -> None:
         self.ctx = ctx
         self.table = table
         self.header = header
         self.heading_theme = heading_theme
-        self.looks = CellLooks(lambda t: bool(find_dates(t)), _looks_like_owner)
+        self.carry = carry
+        self.looks = cell_looks()
         self.ref_col = self._ref_column()
         self.theme_col, self.title_col, self.steps_col = self._title_columns()
+        self.numbered = self.ref_col is None and self.title_col is not None and profile_column(
+            table, header.header_rows, self.title_col, self.looks).numbered >= 0.6
+        self.last: Draft | None = None
+        self.placed = 0  # actions this table named by place
+        self.theme_state: tuple[str | None, str | None] = heading_theme
 
     # -- columns ----------------------------------------------------------------------------
     def _body(self) -> list[Row]:
         return self.table.rows[self.header.header_rows :]
 
     def _ref_column(self) -> int | None:
-        cols = self.header.cols("ref")
+        cols = [c for c in self.header.cols("ref") if self._holds_refs(c, 0.5)]
         if cols:
             return cols[0]
         # An unlabelled first column holding references.
         for col in range(min(2, self.header.n_cols)):
-            if self.header.role_of(col) not in (None, "notes"):
+            if self.header.role_of(col) not in (None, "notes", "flag"):
                 continue
-            values = [c.text.strip() for r in self._body() for c in r.cells if c.col == col and c.text.strip()]
-            if values and sum(bool(REF_RE.match(v)) for v in values) >= max(2, 0.6 * len(values)):
+            if self._holds_refs(col, 0.6):
                 return col
         return None
+
+    def _holds_refs(self, col: int, share: float) -> bool:
+        values = [c.text.strip() for r in self._body() for c in r.cells
+                  if c.col == col and c.text.strip() and c.col_span < max(2, self.header.n_cols - 1)]
+        return bool(values) and sum(bool(REF_RE.match(v)) for v in values) >= max(2 if len(values) > 1 else 1, share * len(values))
 
     def _title_columns(self) -> tuple[int | None, int | None, int | None]:
         themes = [c for c in self.header.heads("theme") if c != self.ref_col]
@@ -129,16 +155,20 @@ class ActionTableReader:
         if themes and self._is_theme_column(themes[0]):
             theme_col = themes[0]
             themes = themes[1:]
-        if themes:
+        if themes and not (actions and not self._holds_prose(themes[0])):
             title_col = themes[0]
             steps_col = actions[0] if actions else None
         elif actions:
             title_col = actions[0]
             steps_col = actions[1] if len(actions) > 1 else None
         if title_col is None:
-            text_cols = [c for c in range(self.header.n_cols) if c not in (self.ref_col, theme_col)]
+            text_cols = [c for c in range(self.header.n_cols) if c not in (self.ref_col, theme_col)
+                         and self.header.role_of(c) in (None, "notes", "target")]
             title_col = text_cols[0] if text_cols else None
         return theme_col, title_col, steps_col
+
+    def _holds_prose(self, col: int) -> bool:
+        return profile_column(self.table, self.header.header_rows, col, self.looks).prose >= 0.3
 
     def _is_theme_column(self, col: int) -> bool:
         """A vertically merged or repeating column is a theme, not each row's title."""
@@ -182,19 +212,31 @@ class ActionTableReader:
             return "steps"
         return role
 
-    def _theme_row(self, row: Row, grid: dict[int, list[Cell]], dotted: bool) -> tuple[str | None, str] | None:
-        filled = {id(c): c for cells in grid.values() for c in cells if not _cell_empty(c)}
-        if not filled:
-            return None
+    def _wide_text(self, row: Row, grid: dict[int, list[Cell]]) -> str | None:
+        """The text of a row printed as one cell across the table (a section, theme or group row),
+        or as one bold cell with the rest of the row empty (a text export loses the span)."""
+        filled = {id(c): c for cells in grid.values() for c in cells if not _cell_empty(c) and c.row == row.index}
         cells = list(filled.values())
-        if len(cells) == 1:
-            c = cells[0]
-            text = " ".join(c.text.split())
-            wide = c.col_span >= max(2, self.header.n_cols - 1)
-            # A row printed across the table is a theme even though it starts in the ref column.
-            if (wide or (c.bold and c.col != self.ref_col)) and not REF_RE.match(text):
-                m = _THEME_LABEL_RE.match(text)
-                return (m.group(1), m.group(2).strip()) if m else (None, text)
+        if len(cells) != 1:
+            return None
+        return self._lone_text(cells[0])
+
+    def _lone_text(self, c: Cell) -> str | None:
+        text = " ".join(c.text.split())
+        wide = c.col_span >= max(2, self.header.n_cols - 1)
+        if (wide or (c.bold and c.col != self.ref_col)) and not REF_RE.match(text):
+            if self.numbered and not wide and _NUMBERED_RE.match(text) and not _is_section_title(text):
+                return None  # a bold numbered action, not a section
+            return text
+        return None
+
+    def _theme_row(self, row: Row, grid: dict[int, list[Cell]], dotted: bool) -> tuple[str | None, str] | None:
+        text = self._wide_text(row, grid)
+        if text is not None:
+            m = _THEME_LABEL_RE.match(text)
+            return (m.group(1), m.group(2).strip()) if m else (None, text)
+        filled = {id(c): c for cells in grid.values() for c in cells if not _cell_empty(c)}
+        cells = list(filled.values())
         ref_cells = [c for c in cells if c.col == self.ref_col]
         if ref_cells and len(cells) == 2:
             ref = ref_cells[0].text.strip()
@@ -204,38 +246,86 @@ class ActionTableReader:
                 return ref.rstrip("."), " ".join(other.text.split())
         return None
 
+    def _group_labels(self) -> set[str]:
+        """Wide rows printed again and again in one table (``Current Efforts`` under every
+        section) group the actions under a theme; they are not themes themselves."""
+        seen: dict[str, int] = {}
+        for row in self.table.rows:
+            cells = [c for c in row.cells if c.text.strip()]
+            if len(cells) == 1 and self._lone_text(cells[0]) is not None:
+                key = _slug(cells[0].text)
+                seen[key] = seen.get(key, 0) + 1
+        return {k for k, n in seen.items() if n >= 2 and len(k) <= 40}
+
     def read(self) -> list[Draft]:
         body = self._body()
         refs = [self._ref_text(r) for r in body]
         dotted = any("." in r.strip(".") for r in refs if r and REF_RE.match(r))
         theme_ref, theme = self.heading_theme
+        groups = self._group_labels()
+        sections: list[tuple[str, str]] = []  # (label, name) outermost first
+        group: str | None = None
+        numbers = [m.group(1) for r in body for c in r.cells if c.col == self.title_col
+                   for m in [_NUMBERED_RE.match(c.text)] if m] if self.numbered else []
+        paths = len(set(numbers)) < len(numbers)
         drafts: list[Draft] = []
-        current: Draft | None = None
-        for row in body:
-            if is_header_repeat(row, self.header, self.ctx.config.column_roles):
+        current: Draft | None = self.carry
+        rows = self.table.rows[: self.header.first_row] + body
+        for row in rows:
+            if row.index >= self.header.header_rows and is_header_repeat(row, self.header, self.ctx.config.column_roles):
                 continue
             grid = align_row(row, self.header, self.looks, self.table)
-            as_theme = self._theme_row(row, grid, dotted)
-            if as_theme:
-                theme_ref, theme = as_theme
+            wide = self._wide_text(row, grid)
+            if wide is not None and _slug(wide) in groups:
+                group = wide
                 current = None
                 continue
-            ref = self._ref_text(row) if self.ref_col is not None else self._positional_ref(row, grid)
+            as_theme = self._theme_row(row, grid, dotted)
+            if as_theme:
+                label, name = as_theme
+                sections = _push_section(sections, label, name)
+                theme_ref = ".".join(lab for lab, _ in sections if lab) or None
+                theme = sections[-1][1] if sections else name
+                group = None
+                current = None
+                continue
+            if row.index < self.header.header_rows:
+                continue
+            printed = None
+            if self.numbered:
+                ref, printed = self._numbered_ref(row, theme_ref, group, paths)
+            else:
+                ref = self._ref_text(row) if self.ref_col is not None else self._positional_ref(row, grid)
             if self.theme_col is not None:
                 tcell = self.table.cell_at(row.index, self.theme_col)
                 if tcell is not None and tcell.text.strip():
                     m = _THEME_LABEL_RE.match(" ".join(tcell.text.split()))
                     theme_ref, theme = (m.group(1), m.group(2)) if m else (None, " ".join(tcell.text.split()))
-            if ref and (REF_RE.match(ref) or ref.startswith("#")):
+            if ref and (REF_RE.match(ref) or ref.startswith("#") or printed):
                 current = Draft(ref=ref.rstrip(".") if "." in ref.rstrip(".") or ref.endswith(".") else ref,
                                 theme_ref=theme_ref, theme=theme, table=self.table.index,
-                                row_start=row.index, row_end=row.index)
+                                row_start=row.index, row_end=row.index, printed_ref=printed)
                 drafts.append(current)
                 self._absorb(current, row, grid, continuation=False)
             elif not ref and current is not None:
                 current.row_end = row.index
                 self._absorb(current, row, grid, continuation=True)
+        self.last = current
+        self.theme_state = (theme_ref, theme)
         return drafts
+
+    def _numbered_ref(self, row: Row, theme_ref: str | None, group: str | None, paths: bool) -> tuple[str, str | None]:
+        """``3. Encourage …`` in the title cell: the printed number, and where numbering restarts
+        in every group, a reference built from the printed path (``1.a/proposed-efforts/3``)."""
+        cell = next((c for c in row.cells if c.col == self.title_col), None)
+        m = _NUMBERED_RE.match(cell.text) if cell is not None else None
+        if not m:
+            return "", None
+        number = m.group(1)
+        if not paths:
+            return number, number
+        parts = [p for p in (theme_ref, _slug(group) if group else None, number) if p]
+        return "/".join(parts), number
 
     def _positional_ref(self, row: Row, grid: dict[int, list[Cell]]) -> str:
         """In a table that prints no references, a row whose title cell holds words starts an
@@ -246,8 +336,16 @@ class ActionTableReader:
         text = " ".join(" ".join(c.text.split()) for c in cells)
         if len(re.findall(r"[^\W\d_]{2,}", text)) < 2:
             return ""
-        self.ctx.positional_refs += 1
-        return f"#{self.ctx.positional_refs}"
+        if not _starts_new(text) and (self.carry is not None or self.placed > 0) and (
+                row.page_break_before or not self._has_evidence(row, grid)):
+            return ""  # the rest of a row that a page break or a wrapped cell cut off
+        self.placed += 1
+        return f"#{self.placed}"  # renumbered in document order once the layouts are chosen
+
+    def _has_evidence(self, row: Row, grid: dict[int, list[Cell]]) -> bool:
+        """The row prints its own owner, date or status: it is an action, not a cut-off tail."""
+        return any(c.row == row.index and not _cell_empty(c) and self._role_of_cell(col) in ("owner", "date", "status", "horizon")
+                   for col, cells in grid.items() for c in cells)
 
     def _ref_text(self, row: Row) -> str:
         if self.ref_col is None:
@@ -267,14 +365,25 @@ class ActionTableReader:
                 seen.add(id(cell))
                 # A column no header word names ("Links") is kept aside: codes count anywhere in a row.
                 role = self._role_of_cell(col) or "other"
-                if role in ("ref", "theme"):
+                if role in ("ref", "theme", "flag"):
                     continue
                 if cell.fill:
                     draft.fills.setdefault(role, []).append(cell.fill)
                 for p in cell.prov:
                     if p.page is not None:
                         draft.pages.add(p.page)
-                _add(draft, role, _pieces(cell), row.page_break_before, continuation)
+                pieces = _pieces(cell)
+                if role == "horizon":
+                    # An X under "Short | Medium | Long": the timescale is the column's header.
+                    if cell.text.strip().lower().strip(" .") not in X_MARKS:
+                        continue
+                    head = self.header.columns[col].header
+                    pieces = [Piece(head, False, list(cell.prov))]
+                elif role == "title" and self.numbered and not continuation and pieces:
+                    m = _NUMBERED_RE.match(pieces[0].text)
+                    if m:
+                        pieces[0].text = pieces[0].text[m.end():]
+                _add(draft, role, pieces, row.page_break_before, continuation)
                 for t in cell.tables:
                     draft.nested.extend(self._nested_pieces(t))
         for p in row.prov:
@@ -294,6 +403,53 @@ class ActionTableReader:
                 for t in cell.tables:
                     out.extend(self._nested_pieces(t))
         return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60]
+
+
+_SECTION_LABEL_RE = re.compile(r"^(\d{1,2}|[a-z]|[A-Z]|[IVX]{1,4})$")
+
+
+def _push_section(sections: list[tuple[str, str]], label: str | None, name: str) -> list[tuple[str, str]]:
+    """The section path after a theme row: ``1. ENVIRONMENT`` then ``a. Air Quality`` nests;
+    another number starts a new top section; an unlabelled row replaces an unlabelled innermost
+    one, or sits inside a labelled one (``Goals: …`` under ``1. ENVIRONMENT``)."""
+    if label is None:
+        if sections and not sections[-1][0]:
+            return sections[:-1] + [("", name)]
+        return sections + [("", name)]
+    kind = "number" if label.isdigit() else ("letter" if len(label) == 1 and label.isalpha() else "roman")
+    out = list(sections)
+    while out:
+        top_label = out[-1][0]
+        top_kind = "number" if top_label.isdigit() else ("letter" if len(top_label) == 1 and top_label.isalpha() else ("roman" if top_label else "none"))
+        if top_kind == kind or top_kind == "none":
+            out.pop()
+            continue
+        if kind == "number":  # a number is always the outermost level
+            out.pop()
+            continue
+        break
+    return out + [(label, name)]
+
+
+def _is_section_title(text: str) -> bool:
+    """``1. ENERGY``, ``2. Planning and Land Use``: short, with no verb-like sentence after it."""
+    rest = _NUMBERED_RE.sub("", text)
+    letters = [ch for ch in rest if ch.isalpha()]
+    return len(rest.split()) <= 6 and (bool(letters) and sum(ch.isupper() for ch in letters) >= 0.8 * len(letters)
+                                        or not rest.rstrip().endswith("."))
+
+
+def _starts_new(text: str) -> bool:
+    """A cell that begins a sentence of its own (capital first letter), not the rest of one."""
+    return bool(text) and text[0].isupper()
+
+
+def cell_looks() -> CellLooks:
+    return CellLooks(lambda t: bool(find_dates(t)), _looks_like_owner)
 
 
 _NAMEISH = re.compile(r"^[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|and|for|the|&))*$")
@@ -322,23 +478,82 @@ def heading_theme(ctx: DocContext, table: Table) -> tuple[str | None, str | None
     return (m.group(1), m.group(2).strip()) if m else (None, text)
 
 
-def find_action_tables(ctx: DocContext) -> list[tuple[Table, HeaderMap]]:
-    out = []
+@dataclass
+class TablePlan:
+    """A table read as actions: its header (from its words and its cells), and whether it only
+    continues the action table before it (cut by a page break, printed without a header)."""
+
+    table: Table
+    header: HeaderMap
+    continues: bool = False
+
+
+def find_action_tables(ctx: DocContext) -> list[TablePlan]:
+    looks = cell_looks()
+    roles_cfg = ctx.config.column_roles
+    out: list[TablePlan] = []
+    prev: TablePlan | None = None
+    prev_block = -1
     for table in ctx.doc.tables:
-        if table.parent is not None or len(table.rows) < 2:
+        if table.parent is not None or not table.rows:
             continue
-        header = find_header(table, ctx.config.column_roles)
-        if header is None:
-            continue
-        roles = header.roles()
-        if not (roles & set(TITLE_LIKE)) or not (roles & set(EVIDENCE)):
-            continue
-        if other_table_kind(table, header, ctx.config.column_roles.other_tables):
-            continue
-        if not any(_holds_prose(table, header, c) for r in TITLE_LIKE for c in header.cols(r)):
-            continue  # "Risk Priority" read as a theme column holds 1, 2, 3: not a plan's words
-        out.append((table, header))
+        block = _table_block(ctx, table)
+        plan: TablePlan | None = None
+        header = find_header(table, roles_cfg)
+        if header is not None:
+            if not other_table_kind(table, header, roles_cfg.other_tables):
+                complete_roles(header, table, looks, roles_cfg)
+                if _accept(table, header) and _reads_as_actions(ctx, table, header):
+                    plan = TablePlan(table, header)
+        elif prev is not None and table.n_cols == prev.table.n_cols and _adjacent(ctx, prev_block, block):
+            columns = dict(prev.header.columns)
+            plan = TablePlan(table, HeaderMap(header_rows=0, columns=columns, n_cols=table.n_cols), continues=True)
+        elif len(table.rows) >= 3:
+            header = headerless_map(table, looks, roles_cfg)
+            if header is not None and _accept(table, header) and _reads_as_actions(ctx, table, header):
+                plan = TablePlan(table, header)
+        if plan is not None:
+            out.append(plan)
+            prev, prev_block = plan, block
+        else:
+            prev = None
     return out
+
+
+def _accept(table: Table, header: HeaderMap) -> bool:
+    roles = header.roles()
+    if not (roles & set(TITLE_LIKE)) or not (roles & (set(EVIDENCE) | {"ref"})):
+        return False
+    # "Risk Priority" read as a theme column holds 1, 2, 3: not a plan's words.
+    return any(_holds_prose(table, header, c) for r in TITLE_LIKE for c in header.cols(r))
+
+
+def _reads_as_actions(ctx: DocContext, table: Table, header: HeaderMap) -> bool:
+    """Where no header word names the action column (it was read from its cells), its sentences
+    must read like actions: verbs first or modals (``will``), not a schedule or a register."""
+    heads = [c for r in TITLE_LIKE for c in header.heads(r)]
+    if not heads or any(not header.columns[c].from_content for c in heads):
+        return True
+    col = heads[0]
+    texts = [" ".join(c.text.split()) for r in table.rows[header.header_rows:] for c in r.cells
+             if c.col == col and c.text.strip() and c.col_span < max(2, table.n_cols - 1)]
+    texts = [_NUMBERED_RE.sub("", t) for t in texts]
+    words = ctx.config.action_words
+    return bool(texts) and sum(words.reads_as_action(t) for t in texts) >= words.min_share * len(texts)
+
+
+def _table_block(ctx: DocContext, table: Table) -> int:
+    return next((b.index for b in ctx.doc.blocks if b.table == table.index), -1)
+
+
+def _adjacent(ctx: DocContext, before: int, after: int) -> bool:
+    """Nothing but page furniture (a few short lines, no heading) between two tables."""
+    if before < 0 or after <= before:
+        return False
+    between = ctx.doc.blocks[before + 1 : after]
+    if any(b.kind is BlockKind.heading or b.kind is BlockKind.table for b in between):
+        return False
+    return len(between) <= 3 and all(len(b.text.split()) <= 12 for b in between)
 
 
 def other_table_kind(table: Table, header: HeaderMap, kinds: dict[str, list[str]]) -> str | None:
@@ -362,42 +577,54 @@ def _holds_prose(table: Table, header: HeaderMap, col: int) -> bool:
     return wordy * 2 >= len(texts)
 
 
-def _names_actions_fully(header: HeaderMap) -> bool:
-    """Without references to go by, a table counts as an action table only when its header names
-    the action, who owns it and when it is due."""
-    roles = header.roles()
-    return "action" in roles and "owner" in roles and "date" in roles
+@register_layout("action_table")
+def action_table_candidates(ctx: DocContext) -> list[Candidate]:
+    """One candidate per action table (a table and the headerless tables continuing it)."""
+    plans = find_action_tables(ctx)
+    out: list[Candidate] = []
+    carry: Draft | None = None
+    carried_theme: tuple[str | None, str | None] = (None, None)
+    chain: Candidate | None = None
+    for i, plan in enumerate(plans):
+        table, header = plan.table, plan.header
+        if plan.continues:
+            theme = carried_theme
+        else:
+            carry = None
+            chain = None
+            theme = heading_theme(ctx, table) if len(plans) > 1 else (None, None)
+        reader = ActionTableReader(ctx, table, header, theme, carry=carry)
+        if reader.ref_col is None and not reader.numbered and not (header.roles() & set(EVIDENCE_WITHOUT_REFS)):
+            carry = None
+            continue
+        found = reader.read()
+        chained = plan.continues or (i + 1 < len(plans) and plans[i + 1].continues)
+        if len(found) < ctx.settings.min_actions and not chained:
+            carry = None
+            continue
+        carry = reader.last
+        carried_theme = reader.theme_state
+        if reader.ref_col is None and not reader.numbered and found and not plan.continues:
+            ctx.warn("W302", f"table {table.index} prints no action references: its actions are named by "
+                     f"their place in the document", table=table.index)
+        block = _table_block(ctx, table)
+        if chain is None:
+            # Header words that name the columns make a table more surely an action table.
+            vocab = sum(1 for m in header.columns.values() if not m.from_content)
+            chain = Candidate("action_table", frozenset({block}), 0.0)
+            chain.score = 1.0 + 0.1 * min(vocab, 5)
+            out.append(chain)
+        else:
+            chain.blocks = chain.blocks | {block}
+        chain.drafts.extend(found)
+    for cand in out:
+        cand.score *= max(len(cand.drafts), 1)
+    return out
 
 
 def read_action_drafts(ctx: DocContext) -> list[Draft]:
-    tables = find_action_tables(ctx)
-    drafts: list[Draft] = []
-    by_ref: dict[str, Draft] = {}
-    for table, header in tables:
-        theme = heading_theme(ctx, table) if len(tables) > 1 else (None, None)
-        reader = ActionTableReader(ctx, table, header, theme)
-        if reader.ref_col is None and not _names_actions_fully(header):
-            continue
-        before = ctx.positional_refs
-        found = reader.read()
-        if len(found) < ctx.settings.min_actions:
-            ctx.positional_refs = before
-            continue
-        if reader.ref_col is None:
-            ctx.warn("W302", f"table {table.index} prints no action references: its actions are named by "
-                     f"position ({found[0].ref}…{found[-1].ref})", table=table.index)
-        for d in found:
-            if d.ref in by_ref:
-                # The same reference again (a table repeated or split): one action.
-                first = by_ref[d.ref]
-                for role, pieces in d.parts.items():
-                    first.parts.setdefault(role, []).extend(pieces)
-                first.pages |= d.pages
-                ctx.warn("W301", f"action {d.ref} printed twice; the rows were joined", table=d.table, row=d.row_start)
-                continue
-            by_ref[d.ref] = d
-            drafts.append(d)
-    return drafts
+    """Every action of the document, from whichever layout family reads each region best."""
+    return read_actions(ctx)
 
 
 # --- drafts → records ---------------------------------------------------------------------------
@@ -424,21 +651,40 @@ def build_action(ctx: DocContext, d: Draft) -> tuple[Action, list[str]]:
         # An action column used as the title: its first paragraph is the title, the rest steps.
         firsts = [p for p in title_pieces if not p.list_item] or title_pieces[:1]
         head = firsts[0]
-        steps_pieces = [p for p in title_pieces if p is not head]
+        rest = [p for p in title_pieces if p is not head]
+        # A first line that stops mid-phrase ("for most", "Develop the") runs on into the next.
+        while rest and not rest[0].list_item and _runs_on(head.text):
+            head = Piece(f"{head.text} {rest[0].text}", False, head.prov + [p for p in rest[0].prov if p not in head.prov])
+            rest = rest[1:]
+        steps_pieces = rest
         title_pieces = [head]
     title = _strip_trailing_codes(ctx, " ".join(_texts(title_pieces)))
     targets_pieces = d.parts.get("target", [])
-    date_pieces = d.parts.get("date", [])
+    date_pieces = d.parts.get("date", []) + d.parts.get("horizon", [])
     owner_pieces = d.parts.get("owner", [])
+    status_pieces = d.parts.get("status", [])
+    # A status cell that says more than its status ("Commenced. As at 12 November …") is progress too.
+    progress_pieces = d.parts.get("progress", []) + [p for p in status_pieces if len(p.text.split()) > 4]
+    partners: list[str] = []
+    for p in d.parts.get("partner", []):
+        partners.extend(n for n in split_owners(p.text, _role_words(ctx)) if n.lower() not in _NO_PARTNER)
     owners_raw = " ".join(_texts(owner_pieces))
     role_words = _role_words(ctx)
     printed: list[str] = []
     for p in owner_pieces:
         if see_reference(p.text):
             continue
-        printed.extend(split_owners(p.text, role_words))
+        m = _SUPPORTED_BY_RE.search(p.text)
+        lead, support = (p.text[: m.start()], p.text[m.end():]) if m else (p.text, "")
+        printed.extend(split_owners(lead, role_words))
+        if support.strip():
+            partners.extend(n for n in split_owners(support, role_words) if n.lower() not in _NO_PARTNER)
     action = Action(
         action_ref=d.ref,
+        printed_ref=d.printed_ref,
+        layout=d.layout,
+        partners=list(dict.fromkeys(partners)),
+        progress=_texts(progress_pieces),
         theme_ref=d.theme_ref,
         theme=d.theme,
         title=title,
@@ -453,16 +699,43 @@ def build_action(ctx: DocContext, d: Draft) -> tuple[Action, list[str]]:
         sources=[
             Source(field=f, text=" | ".join(_texts(ps)), prov=_prov(ps))
             for f, ps in (("title", title_pieces), ("steps", steps_pieces), ("targets", targets_pieces),
-                          ("dates", date_pieces), ("owners", owner_pieces), ("status", d.parts.get("status", [])),
-                          ("codes", d.parts.get("code", [])))
+                          ("dates", date_pieces), ("owners", owner_pieces), ("status", status_pieces),
+                          ("codes", d.parts.get("code", [])), ("partners", d.parts.get("partner", [])),
+                          ("progress", progress_pieces), ("notes", d.parts.get("notes", [])))
             if ps
         ],
     )
-    action.milestones = _milestones(ctx, d, title_pieces, steps_pieces, targets_pieces, date_pieces)
-    action.code_refs = _codes(ctx, d, title_pieces + steps_pieces + targets_pieces + date_pieces + d.nested + d.parts.get("notes", []) + d.parts.get("other", []))
+    action.milestones = _milestones(ctx, d, title_pieces, steps_pieces, targets_pieces, date_pieces, progress_pieces)
+    action.code_refs = _codes(ctx, d, title_pieces + steps_pieces + targets_pieces + date_pieces + d.nested
+                              + d.parts.get("notes", []) + d.parts.get("other", []) + progress_pieces)
     action.codes = list(dict.fromkeys(c.code for c in action.code_refs))
-    action.status = _status(ctx, d)
+    action.status = _status(ctx, d) or _status_from_progress(ctx, progress_pieces)
     return action, printed
+
+
+# In an owner cell, who helps is not who leads: "Corporate Lead Supported by Strategy Manager".
+_SUPPORTED_BY_RE = re.compile(r"\b(supported by|with support from|in partnership with|partners?\s*:)\s*", re.I)
+_NO_PARTNER = {"not applicable", "n/a", "na", "none", "tbc", "-", "no partners"}
+
+
+def _status_from_progress(ctx: DocContext, pieces: list[Piece]) -> str | None:
+    """``Complete.``, ``On track for completion …``: the first words of a progress note, where
+    they are a status word (never a word further into the sentence)."""
+    for p in pieces[:1]:
+        first = re.split(r"(?<=[.;:])\s", p.text.strip(), maxsplit=1)[0]
+        if len(first.split()) <= 6:
+            return ctx.status.from_text(first)
+    return None
+
+
+_OPEN_ENDINGS = {"a", "an", "the", "of", "for", "to", "and", "or", "in", "on", "with", "by", "from", "at", "as", "that", "which", "including", "most", "all", "our", "their", "its"}
+
+
+def _runs_on(text: str) -> bool:
+    words = text.strip().split()
+    if not words or text.rstrip()[-1] in _TERMINAL:
+        return False
+    return text.strip()[0].islower() or words[-1].lower() in _OPEN_ENDINGS
 
 
 def _role_words(ctx: DocContext) -> frozenset[str]:
@@ -489,17 +762,35 @@ def _strip_trailing_codes(ctx: DocContext, title: str) -> str:
     return title
 
 
-def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece], targets: list[Piece], dates: list[Piece]) -> list[Milestone]:
+_DEADLINE_BEFORE_RE = re.compile(r"\b(?:by|before|until|no later than|not later than|deadline|due|end of|completed? in|from)\W+(?:\w+\W+){0,2}$", re.I)
+_FUTURE_RE = re.compile(r"\b(?:will|shall|to be|aims? to|plans? to|intends? to|expects? to|expected|scheduled|due)\b", re.I)
+
+
+def _promised(text: str, start: int) -> bool:
+    """A date in a response or progress note is the action's due date only where the note
+    promises it (``will be published in March 2014``, ``by April 2015``), not where it reports
+    the past (``In September 2013 we announced …``)."""
+    sentence_start = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start)) + 1
+    before = text[sentence_start:start]
+    return bool(_DEADLINE_BEFORE_RE.search(before[-40:]) or _FUTURE_RE.search(before))
+
+
+def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece], targets: list[Piece],
+                dates: list[Piece], progress: list[Piece] = ()) -> list[Milestone]:  # type: ignore[assignment]
     sources = [("title", p) for p in title] + [("step", p) for p in steps] + [("target", p) for p in targets]
-    sources += [("date", p) for p in dates] + [("nested", p) for p in d.nested]
+    sources += [("date", p) for p in dates] + [("nested", p) for p in d.nested] + [("progress", p) for p in progress]
     explicit = [s for _, p in sources for s in find_dates(p.text) if s.start is not None and not s.year_inferred]
     years = [s.end.year for s in explicit if s.end is not None]
     steps_t, targets_t = _texts(steps), _texts(targets)
     out: list[Milestone] = []
     seen: set[tuple[str, str]] = set()
     for i, (kind, piece) in enumerate(sources):
-        spans = find_dates(piece.text, period=ctx.period, context_years=years)
+        spans = find_dates(piece.text, period=ctx.period, context_years=years, legend=ctx.legend)
         for span in spans:
+            if span.precision == "relative" and kind != "date":
+                continue  # "over the long term" in prose is not a timescale of the action
+            if kind == "progress" and not _promised(piece.text, span.char_start):
+                continue
             text = " ".join(piece.text.split())
             if kind == "date":
                 di = [p for k, p in sources if k == "date"].index(piece)
@@ -530,7 +821,7 @@ def _codes(ctx: DocContext, d: Draft, pieces: list[Piece]) -> list[CodeRef]:
             if c.warning:
                 ctx.warn("W101", f"action {d.ref}: {c.warning}", table=d.table, row=d.row_start)
     for p in d.parts.get("code", []):
-        for c in ctx.codes.find(p.text, bare="always"):
+        for c in ctx.codes.find_in_code_cell(p.text):
             out.append(CodeRef(parent_kind="action", parent_ref=d.ref, raw=c.raw, code=c.code, family=c.family, prov=list(p.prov)))
             if c.warning:
                 ctx.warn("W101", f"action {d.ref}: {c.warning}", table=d.table, row=d.row_start)

@@ -39,6 +39,7 @@ class RoleMatch:
     role: str
     score: float
     header: str
+    from_content: bool = False  # the role was read from the column's cells, not its header words
 
 
 @lru_cache(maxsize=16)
@@ -86,6 +87,7 @@ class HeaderMap:
     header_rows: int  # rows from the top that form the header
     columns: dict[int, RoleMatch] = field(default_factory=dict)  # grid column -> role
     n_cols: int = 0
+    first_row: int = 0  # the header's first row: rows above it are titles or theme rows
 
     def cols(self, role: str) -> list[int]:
         return sorted(c for c, m in self.columns.items() if m.role == role)
@@ -135,7 +137,7 @@ def find_header(table: Table, roles: ColumnRoles, max_scan: int = 4) -> HeaderMa
         filled = [c for c in row.cells if c.text.strip()]
         if len({m.role for m in matches.values()}) < 2 or len(matches) < max(2, len(filled) // 2):
             continue
-        header = HeaderMap(header_rows=r + 1, columns=dict(matches), n_cols=table.n_cols)
+        header = HeaderMap(header_rows=r + 1, columns=dict(matches), n_cols=table.n_cols, first_row=r)
         if r + 1 < len(table.rows):
             below = table.rows[r + 1]
             sub = _row_matches(below, roles)
@@ -200,6 +202,8 @@ class CellLooks:
                 "date": float(self.is_date(text)),
                 "owner": float(self.is_owner(text)),
                 "long": float(len(text.split()) > 6),
+                # Mostly a date or timescale: "March 2026", "Sept 2024 for SDP", "1-2 years".
+                "timescale": float(len(text.split()) <= 10 and self.is_date(text)),
             }
         return self._cache[text]
 
@@ -241,3 +245,137 @@ def align_row(row: Row, header: HeaderMap, looks: CellLooks, table: Table | None
         for col in range(bounds[i], bounds[i + 1]):
             out.setdefault(col, []).append(cell)
     return out
+
+
+# --- roles from content -----------------------------------------------------------------------
+
+X_MARKS = {"x", "✓", "✔", "√", "✗", "yes", "y", "●", "■", "✓✓"}
+# A cell of short codes: "SO1", "SO1, SO2", "S02,SO3", "JAR-3; HMIP 4".
+_CODE_TOKEN = r"[A-Z]{1,6}\s?[-–]?\s?[0-9OI]{1,3}(?:\.\d{1,2})?[a-z]?"
+CODE_LIST_RE = re.compile(rf"^\s*{_CODE_TOKEN}(?:\s*[,;/&]?\s*(?:and\s+)?{_CODE_TOKEN})*\s*[,;.]?\s*$")
+_NUMBERED_RE = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")
+
+
+@dataclass
+class ColumnProfile:
+    """What a column's body cells look like: shares of dates, owners, prose, refs, X marks, codes."""
+
+    col: int
+    n: int = 0
+    date: float = 0.0
+    owner: float = 0.0
+    prose: float = 0.0
+    ref: float = 0.0
+    x: float = 0.0
+    code: float = 0.0
+    numbered: float = 0.0
+    unique: float = 0.0
+    words: float = 0.0
+
+
+def body_cells(table: Table, header_rows: int, col: int) -> list[Cell]:
+    """Cells that start in ``col`` below the header, leaving out rows printed across the table."""
+    out = []
+    for r in table.rows[header_rows:]:
+        for c in r.cells:
+            if c.col == col and c.col_span < max(2, table.n_cols - 1) and c.text.strip():
+                out.append(c)
+    return out
+
+
+def profile_column(table: Table, header_rows: int, col: int, looks: "CellLooks") -> ColumnProfile:
+    cells = body_cells(table, header_rows, col)
+    prof = ColumnProfile(col=col, n=len(cells))
+    if not cells:
+        return prof
+    texts = [" ".join(c.text.split()) for c in cells]
+    n = len(texts)
+    kinds = [looks(t) for t in texts]
+    prof.date = sum(k.get("timescale", 0) for k in kinds) / n
+    prof.owner = sum(k.get("owner", 0) for k in kinds) / n
+    prof.prose = sum(1 for t in texts if len(t.split()) >= 5) / n
+    prof.ref = sum(k.get("ref", 0) for k in kinds) / n
+    prof.x = sum(1 for t in texts if t.lower().strip(" .") in X_MARKS) / n
+    prof.code = sum(1 for t in texts if CODE_LIST_RE.match(t)) / n
+    prof.numbered = sum(1 for t in texts if _NUMBERED_RE.match(t)) / n
+    prof.unique = len(set(texts)) / n
+    prof.words = sum(len(t.split()) for t in texts) / n
+    return prof
+
+
+def complete_roles(header: HeaderMap, table: Table, looks: "CellLooks", roles: ColumnRoles) -> HeaderMap:
+    """Give every column a role from what its cells hold where the header names none, and
+    correct a header word that its column's content contradicts.
+
+    Header words are evidence, not a gate: ``Commitment``, ``Led by`` or a blank header cell still
+    get a role when the column holds prose, people or dates; a ``Shared Outcome`` column of
+    ``SO1, SO2`` holds codes whatever its header says; X marks under ``Short | Medium | Long``
+    are a timescale.
+    """
+    heads: dict[int, str] = {}
+    for r in table.rows[: header.header_rows]:
+        for c in r.cells:
+            if c.text.strip():
+                heads[c.col] = " ".join(c.text.split())
+    starts = sorted({c.col for r in table.rows[header.header_rows:] for c in r.cells} | set(heads))
+    profiles = {col: profile_column(table, header.header_rows, col, looks) for col in starts}
+    have_title = any(m.role in ("action", "theme") for m in header.columns.values())
+    # A column of real codes makes the table a recommendation matrix: its prose column under
+    # "Recommendation" holds recommendations, not actions, and keeps its header's role.
+    coded = any(p.code >= 0.5 and not _refs(p) for p in profiles.values())
+    for col in starts:
+        prof = profiles[col]
+        if prof.n == 0:
+            continue
+        current = header.columns.get(col)
+        role = current.role if current else None
+        if role in ("code", "ref") and prof.prose >= 0.6 and prof.words >= 8 and not coded:
+            role = None  # "Recommendation" read as a code column, but its cells are sentences
+        head = heads.get(col, "")
+        new: str | None = None
+        if prof.x >= 0.8:
+            new = "horizon" if head and _is_horizon(head, roles) else "flag"
+        elif prof.code >= 0.7 and role in (None, "target", "notes", "theme", "status") and not _refs(prof):
+            new = "code"
+        elif prof.date >= 0.7 and role in (None, "target", "notes") and prof.prose < 0.5:
+            new = "date"
+        elif role is None:
+            if prof.ref >= 0.8 and prof.unique >= 0.9 and prof.words <= 2 and col <= 1:
+                new = "ref"
+            elif prof.date >= 0.6:
+                new = "date"
+            elif prof.owner >= 0.6 and prof.words <= 8 and prof.prose < 0.5:
+                new = "owner"
+            elif prof.prose >= 0.4 or prof.words >= 5:
+                new = "action" if not have_title else "notes"
+                have_title = True
+        if new and new != role:
+            score = current.score if current else 50.0
+            m = RoleMatch(new, score, head or f"(column {col + 1}, read from its cells)", from_content=True)
+            span = next((c.col_span for r in table.rows[: header.header_rows] for c in r.cells if c.col == col), 1)
+            for c in range(col, col + span):
+                header.columns[c] = m
+    return header
+
+
+def _refs(prof: ColumnProfile) -> bool:
+    """A column of unique references (``R1.1``, ``G2.3``), which code-like cells can also be."""
+    return prof.ref >= 0.8 and prof.unique >= 0.9
+
+
+def _is_horizon(head: str, roles: ColumnRoles) -> bool:
+    m = match_role(head, roles)
+    return bool(m and m.role == "horizon")
+
+
+def headerless_map(table: Table, looks: "CellLooks", roles: ColumnRoles) -> HeaderMap | None:
+    """Roles for a table that prints no header row, read from its cells alone: kept only when
+    one column holds prose and another clearly holds dates, people or references."""
+    header = HeaderMap(header_rows=0, columns={}, n_cols=table.n_cols)
+    complete_roles(header, table, looks, roles)
+    got = header.roles()
+    # People alone are too common (schedules, forms, registers): a headerless table needs
+    # dates or references beside its prose.
+    if "action" in got and got & {"date", "ref", "horizon"}:
+        return header
+    return None

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..config import Config
 from ..model import Block, BlockKind, Document
 from ..normalise.codes import CodeParser
-from ..normalise.dates import find_period
+from ..normalise.dates import Legend, find_legend, find_period
 from ..normalise.status import StatusReader
 from ..settings import Settings
 from ..textutil import collapse_ws
@@ -36,7 +36,7 @@ class DocContext:
     outcomes: list[str]  # the document's outcome names, in its own numbering order (1-based)
     warnings: list[Warn] = field(default_factory=list)
     full_text: str = ""
-    positional_refs: int = 0  # actions named by place in tables that print no references
+    legend: Legend = field(default_factory=dict)  # the document's own "Short-term – 2020" timescales
     report: object | None = None  # an inspection report's cover facts (extractors.report_info.ReportInfo)
 
     def warn(self, code: str, message: str, **where: object) -> None:
@@ -180,4 +180,5 @@ def build_context(doc: Document, config: Config, settings: Settings) -> DocConte
         status=StatusReader.for_document(config.status_words, lines),
         outcomes=find_outcomes(doc, config),
         full_text=doc.text(),
+        legend=find_legend(legend_text),
     )

@@ -70,6 +70,7 @@ class CodeParser:
     families: dict[str, str]  # canonical family -> meaning
     aliases: dict[str, str] = field(default_factory=dict)  # alias -> canonical
     defined: set[str] = field(default_factory=set)  # families the document's legend defines
+    glued: set[str] = field(default_factory=set)  # families printed glued to their number (SO1, SO2, …)
 
     def __post_init__(self) -> None:
         names = sorted(set(self.families) | set(self.aliases), key=len, reverse=True)
@@ -88,7 +89,7 @@ class CodeParser:
         for family, meaning in learn_legend(legend_text).items():
             defined.add(family)
             families.setdefault(family, meaning)
-        return cls(families=families, aliases=aliases, defined=defined)
+        return cls(families=families, aliases=aliases, defined=defined, glued=learn_glued(legend_text))
 
     def canonical(self, family: str) -> tuple[str, str | None]:
         """The canonical family for a printed one, with a warning when it was repaired."""
@@ -143,7 +144,45 @@ class CodeParser:
         return found
 
 
+    def find_in_code_cell(self, text: str) -> list[CodeRef]:
+        """Codes in a cell of a code column (``Shared Outcome``: ``SO1, S02, SO 3``): every form
+        :meth:`find` reads, plus codes printed glued to their number in a family the document
+        uses that way, with a zero typed for the family's letter O repaired (``S02`` → ``SO2``)."""
+        found = self.find(text, bare="always")
+        taken = [(c.start, c.end) for c in found]
+        # A code cut by a line wrap or a stray space: "S O6", "SO 3".
+        joined = re.sub(r"(?<![A-Za-z])([A-Z])\s([A-Z])(?=\s?\d)", r"\1\2", text)
+        joined = re.sub(r"(?<![A-Za-z])([A-Z]{1,5})\s(\d)", r"\1\2", joined)
+        offset_ok = joined == text
+        for m in _GLUED_RE.finditer(joined):
+            if offset_ok and any(s <= m.start() < e for s, e in taken):
+                continue
+            family, number = m.group(1), m.group(2)
+            warning = None
+            if family not in self.glued and family + "O" in self.glued and number.startswith("0") and len(number) > 1:
+                family, number = family + "O", number[1:]
+                warning = f"'{m.group(0)}' read as '{family}{number}' (a zero typed for the letter O)"
+            if family not in self.glued:
+                continue
+            code = f"{family}{number}"
+            if any(c.code == code for c in found):
+                continue
+            found.append(CodeRef(m.group(0), code, family, m.start(), m.end(), warning))
+        found.sort(key=lambda c: c.start)
+        return found
+
+
+_GLUED_RE = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,5})(\d{1,3}[a-z]?)(?![A-Za-z0-9])")
 _SMALL_WORDS = {"of", "and", "for", "the", "&", "in", "on", "to"}
+
+
+def learn_glued(text: str) -> set[str]:
+    """Families a document prints glued to their numbers (``SO1`` … ``SO6``): a prefix of two to
+    five capitals seen with at least three different numbers."""
+    numbers: dict[str, set[str]] = {}
+    for m in re.finditer(r"(?<![A-Za-z0-9])([A-Z]{2,5})(\d{1,2})(?![A-Za-z0-9])", text):
+        numbers.setdefault(m.group(1), set()).add(m.group(2))
+    return {fam for fam, nums in numbers.items() if len(nums) >= 3}
 
 
 def _spelled_out_before(text: str, start: int, family: str) -> bool:

@@ -73,6 +73,7 @@ class Words:
     end_of: tuple[str, ...]
     ambiguous: frozenset[str]
     year_names_after: frozenset[str] = frozenset()
+    relative: tuple[tuple[str, str], ...] = ()  # (spelling, key), longest spelling first
 
 
 @lru_cache(maxsize=4)
@@ -90,6 +91,8 @@ def load_words(path: Path = WORDS_FILE) -> Words:
             end_of=tuple(sorted((w.lower() for w in data.get("end_of", [])), key=len, reverse=True)),
             ambiguous=frozenset(w.lower() for w in data.get("ambiguous_months", [])),
             year_names_after=frozenset(w.lower() for w in data.get("year_names_after", [])),
+            relative=tuple(sorted(((w.lower(), str(k)) for k, ws in (data.get("relative") or {}).items() for w in ws),
+                                  key=lambda kv: len(kv[0]), reverse=True)),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ConfigError(f"invalid date words: {exc}".splitlines()[0], str(path)) from exc
@@ -117,6 +120,7 @@ class _Patterns:
     month: re.Pattern[str]
     ongoing: re.Pattern[str]
     joiner: re.Pattern[str]
+    relative: re.Pattern[str]
 
 
 _YY = r"(?:'|’)?(?:\d{4}|\d{2})"  # a year: 2004, 04, '04
@@ -162,6 +166,12 @@ def _build_patterns(words: Words) -> _Patterns:
         month=re.compile(rf"\b{m}(?![\w'’])", flags),
         ongoing=re.compile(rf"\b(?:{_alt(list(words.ongoing))})\b", flags) if words.ongoing else re.compile(r"(?!x)x"),
         joiner=re.compile(r"^\s*(?:/|-|–|—|to|until|till|through|and|or)\s*$", flags),
+        # Phrases of two words or more anywhere; a bare "Short" only as the whole text.
+        relative=re.compile(
+            rf"\b(?:{_alt([w for w, _ in words.relative if ' ' in w or '-' in w])})\b"
+            r"|(?<![\w.-])\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s+years?\b|(?<![\w.-])\d{1,2}\+?\s+years?\b",
+            flags,
+        ) if words.relative else re.compile(r"(?!x)x"),
     )
 
 
@@ -294,6 +304,12 @@ def _atoms(text: str, words: Words) -> list[_Atom]:
         if not _reads_as_ongoing(text, mt.start(), mt.end()):
             continue  # "Annual Performance Assessment" names a thing, not a timescale
         add(_Atom(mt.group(0), mt.start(), mt.end(), "ongoing", "ongoing"))
+    for mt in p.relative.finditer(text):
+        add(_Atom(mt.group(0), mt.start(), mt.end(), "relative", "relative", note=relative_key(mt.group(0), words)))
+    bare = text.strip().rstrip(".").lower()
+    if not found and bare in dict(words.relative):
+        s = text.index(text.strip())
+        add(_Atom(text.strip(), s, s + len(text.strip()), "relative", "relative", note=dict(words.relative)[bare]))
     found.sort(key=lambda a: a.s)
     found = _mark_weeks(text, found, p)
     found = _mark_end_of(text, found, words)
@@ -437,9 +453,32 @@ def _choose_year(
     return year, f"year {year} inferred ({where})"
 
 
-def _span(a: _Atom, words: Words, period: Period | None, context_years: tuple[int, ...]) -> DateSpan:
+def relative_key(raw: str, words: Words | None = None) -> str:
+    """The legend key of a relative timescale: ``Short-term`` → ``short``, ``1 - 2 years`` → ``1-2 years``."""
+    words = words or load_words()
+    low = " ".join(raw.lower().replace("–", "-").split()).rstrip(".")
+    for spelling, key in words.relative:
+        if low == spelling or low.startswith(spelling + " ") or low.startswith(spelling + "-"):
+            return key
+    m = re.fullmatch(r"(\d{1,2})\s*(?:-|to)\s*(\d{1,2})\s+years?", low)
+    if m:
+        return f"{m.group(1)}-{m.group(2)} years"
+    m = re.fullmatch(r"(\d{1,2})(\+?)\s+years?", low)
+    return f"{m.group(1)}{m.group(2)} years" if m else low
+
+
+Legend = dict[str, "tuple[date, date] | None"]
+
+
+def _span(a: _Atom, words: Words, period: Period | None, context_years: tuple[int, ...],
+          legend: Legend | None = None) -> DateSpan:
     if a.kind == "ongoing":
         return DateSpan(a.raw, None, None, "ongoing", a.s, a.e)
+    if a.kind == "relative":
+        dated = (legend or {}).get(a.note or "")
+        if dated is not None:
+            return DateSpan(a.raw, dated[0], dated[1], "legend", a.s, a.e, note=f"dated by the document's legend ({a.note})")
+        return DateSpan(a.raw, None, None, "relative", a.s, a.e)
     note = a.note
     inferred = False
     year = a.year
@@ -459,7 +498,7 @@ def _span(a: _Atom, words: Words, period: Period | None, context_years: tuple[in
 def _join_ranges(text: str, atoms: list[_Atom], p: _Patterns) -> list[list[_Atom]]:
     """Group ``Sept/Oct 2003`` and ``Dec 03 – March 04`` into one range."""
     groups: list[list[_Atom]] = []
-    rangeable = {"day", "month", "season", "term", "quarter", "year", "fy"}
+    rangeable = {"day", "month", "season", "term", "quarter", "year", "fy"}  # never "relative": each term is its own
     for a in atoms:
         if (
             groups
@@ -509,9 +548,11 @@ def find_dates(
     period: Period | None = None,
     context_years: tuple[int, ...] = (),
     words: Words | None = None,
+    legend: Legend | None = None,
 ) -> list[DateSpan]:
     """Every date phrase in ``text``, in order. Phrases without a year are resolved into
-    ``period`` nearest ``context_years`` and flagged ``year_inferred``."""
+    ``period`` nearest ``context_years`` and flagged ``year_inferred``; relative timescales
+    (``Short-term``) take their dates from the document's ``legend`` (see :func:`find_legend`)."""
     if not text or not text.strip():
         return []
     words = words or load_words()
@@ -520,7 +561,7 @@ def find_dates(
     spans: list[DateSpan] = []
     for group in _join_ranges(text, atoms, p):
         if len(group) == 1:
-            spans.append(_span(group[0], words, period, context_years))
+            spans.append(_span(group[0], words, period, context_years, legend))
         else:
             spans.append(_range_span(text, group[0], group[-1], words, period, context_years))
     return spans
@@ -541,3 +582,41 @@ def find_period(text: str) -> Period | None:
         if span.precision in {"range", "financial_year"} and span.end > span.start + timedelta(days=90):
             return span.start, span.end
     return None
+
+
+_LEGEND_ENTRY_RE = re.compile(
+    r"(?P<term>(?:short|medium|middle|mid|long|near)[\s-]?term|\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s+years?)"
+    r"\s*(?:\([^)]{0,20}\))?\s*(?:[:=–—]|-\s|\s-)\s*",
+    re.IGNORECASE,
+)
+
+
+def find_legend(text: str, words: Words | None = None) -> Legend:
+    """The document's own definition of its relative timescales, e.g. ``Short-term – 2020;
+    Medium-term – 2025; Long-term – Post 2030`` or ``Short term: by March 2008``.
+
+    A term whose definition names a date gets that date's span (``Post 2030`` has no end, so
+    the term stays undated); a term defined only as a duration stays undated. A term is taken
+    from its first definition only, and only where at least two terms are defined together or
+    the definition is a date, so prose ("the long term - …") defines nothing.
+    """
+    words = words or load_words()
+    found: Legend = {}
+    for line in text.splitlines():
+        entries = list(_LEGEND_ENTRY_RE.finditer(line))
+        for i, m in enumerate(entries):
+            key = relative_key(m.group("term"), words)
+            if key in found:
+                continue
+            upto = entries[i + 1].start() if i + 1 < len(entries) else len(line)
+            what = re.split(r";|\.\s|,\s", line[m.end():upto], maxsplit=1)[0].strip()[:60]
+            if re.match(r"(?i)(?:post|after|beyond|over|more than|\+)\b", what):
+                if len(entries) >= 2:
+                    found[key] = None
+                continue
+            spans = [s for s in find_dates(what, words=words) if s.end is not None and s.precision != "relative"]
+            if spans and spans[0].char_start <= 12:
+                found[key] = (spans[0].start, spans[-1].end)  # type: ignore[assignment]
+            elif len(entries) >= 2:
+                found[key] = None
+    return found

@@ -27,7 +27,8 @@ _PREFIX_RE = re.compile(
     r"\b(?:lead(?:\s+officer)?|support(?:ed by)?|responsible(?:\s+officer)?|owner|accountable|co-?lead|deputy lead)\s*:\s*",
     re.I,
 )
-_SPLIT_RE = re.compile(r"\s*(?:/|,|;|&|\+|\n|\band\b|\s-\s|\s–\s|\s{2,})\s*")
+# "&" parts owners when spaced ("Tom Okafor & SMT"), not inside an abbreviation ("L&D", "A&E").
+_SPLIT_RE = re.compile(r"\s*(?:/|,|;|\s&|&\s|\+|\n|\band\b|\s-\s|\s–\s|\s{2,})\s*")
 _BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z&]{1,6}s?$")
 _NAME_WORD_RE = re.compile(r"^(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z]\.?)$")
@@ -143,12 +144,64 @@ def _split_glued(piece: str, role_words: frozenset[str]) -> list[str]:
             next_is_name = bool(_NAME_WORD_RE.match(nxt)) and nxt.lower() not in role_words
             prev_acr = bool(_ACRONYM_RE.match(prev)) and (parts[-1][0].lower() != "all" or next_is_name)
             prev_name = bool(_NAME_WORD_RE.match(prev)) and prev.lower() not in role_words
-            if (prev_acr and tok_name and tok.lower() != "all") or (prev_name and tok_acr and len(parts[-1]) >= 2):
+            # An acronym then one more word is one body ("NHS England", "HM Treasury"); an acronym
+            # then a full name (two name words) is a group and a person.
+            if (prev_acr and tok_name and next_is_name and tok.lower() != "all") or (prev_name and tok_acr and len(parts[-1]) >= 2):
                 parts.append([])
             elif tok.lower() == "all" and prev_name and i + 1 < len(tokens):
                 parts.append([])
         parts[-1].append(tok)
     return [" ".join(p) for p in parts if p]
+
+
+_AND_RE = re.compile(r"\s+and\s+")
+# Words that end the name of a body ("Foreign and Commonwealth Office").
+_BODY_WORDS = frozenset({"office", "government", "authority", "agency", "commission", "ministry", "association"})
+# "Department for Business, Innovation and Skills": a comma list inside one body's name.
+_NAME_LIST_RE = re.compile(r"(\b(?:of|for)\s+[A-Z][\w'’-]+),\s+([A-Z][\w'’-]+)\s+and\s+([A-Z][\w'’-]+)(?=\s*(?:,|$|\(|/|;|\n))")
+_SEGMENT_END = re.compile(r"[/,;&+\n]|\s-\s|\s–\s|\s{2,}")
+_ACRONYM_IN_BRACKETS = re.compile(r"\(\s*(?=[A-Za-z&]*[A-Z][A-Za-z&]*[A-Z])[A-Z][A-Za-z&]{1,7}\s*\)")
+_KEEP_AND = "\x01"
+_KEEP_COMMA = "\x03"
+
+
+def _keep_inner_ands(text: str, role_words: frozenset[str]) -> str:
+    """``Head of Housing and Regeneration``, ``Department of Parks and Recreation``, ``Fleet and
+    Depot Manager``: an "and" inside one body's or role's name does not part two owners."""
+    text = _NAME_LIST_RE.sub(lambda m: f"{m.group(1)}{_KEEP_COMMA} {m.group(2)} {_KEEP_AND} {m.group(3)}", text)
+    out = []
+    last = 0
+    ands = list(_AND_RE.finditer(text))
+    for i, m in enumerate(ands):
+        seg_start = max([s.end() for s in _SEGMENT_END.finditer(text, 0, m.start())] + [ands[i - 1].end() if i else 0])
+        nxt = _SEGMENT_END.search(text, m.end())
+        seg_end = min([nxt.start() if nxt else len(text)] + ([ands[i + 1].start()] if i + 1 < len(ands) else []))
+        left = text[seg_start:m.start()].strip()
+        right = text[m.end():seg_end].strip()
+        lw, rw = left.split(), right.split()
+        keep = False
+        if lw and rw:
+            right_opens_role = (rw[0].lower() in role_words or rw[0].lower() in ("the", "all")
+                                or bool(_ACRONYM_RE.match(rw[0])))
+            right_is_person = (len(rw) in (2, 3) and all(_NAME_WORD_RE.match(w) for w in rw)
+                               and not any(w.lower() in role_words | _BODY_WORDS for w in rw))
+            if " of " in f" {left.lower()} " or " for " in f" {left.lower()} ":
+                keep = not right_opens_role and not right_is_person
+            elif (rw[-1].lower() in role_words | _BODY_WORDS and not right_opens_role and len(lw) <= 3
+                  and not any(w.lower() in role_words for w in lw) and not _is_person(left)):
+                # "Fleet and Depot Manager", "Commercial Ethics and Sustainability Lead": one role.
+                keep = not _ACRONYM_RE.match(lw[-1])  # not "DPH and PH Specialists"
+        out.append(text[last:m.start()])
+        out.append(f" {_KEEP_AND} " if keep else m.group(0))
+        last = m.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _is_person(text: str) -> bool:
+    words = text.split()
+    return 2 <= len(words) <= 3 and all(_NAME_WORD_RE.match(w) for w in words) and not any(
+        w.lower() in _BODY_WORDS for w in words)
 
 
 def split_owners(text: str, role_words: frozenset[str] = frozenset()) -> list[str]:
@@ -158,18 +211,22 @@ def split_owners(text: str, role_words: frozenset[str] = frozenset()) -> list[st
     ['Amira Shah', 'Tom Okafor', 'SMT']
     """
     text = _PREFIX_RE.sub("\n", text)
+    text = _keep_inner_ands(text, role_words)
     protected, saved = _protect_brackets(text)
     names: list[str] = []
     for piece in _SPLIT_RE.split(protected):
         restored = re.sub(r"\x00(\d+)\x00", lambda m: saved[int(m.group(1))], piece)
-        without = _BRACKET_RE.sub(" ", restored).strip()
+        # A bracketed job title is not part of the name; a bracketed abbreviation is ("ERG (OGC)"
+        # and "ERG (CSCG)" are two units; "Department for International Development (DFID)").
+        without = _BRACKET_RE.sub(lambda m: m.group(0) if _ACRONYM_IN_BRACKETS.fullmatch(m.group(0))
+                                  and not _is_person(restored[: m.start()]) else " ", restored).strip()
         if not without and restored.strip():
             without = restored.strip().strip("()[]")  # a bracket alone: keep what it says
         without = re.sub(r"\s+", " ", without).strip(" .,:;-–")
         if not without or without.lower() in _NOISE:
             continue
         for part in _split_glued(without, role_words):
-            part = part.strip(" .,:;-–")
+            part = part.replace(f" {_KEEP_AND} ", " and ").replace(_KEEP_COMMA, ",").strip(" .,:;-–")
             if part and part.lower() not in _NOISE:
                 names.append(part)
     return names

@@ -14,12 +14,16 @@ from pydantic import BaseModel, Field
 
 from ..model import Provenance
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 DocType = Literal["action_plan", "recommendation_matrix", "mixed", "inspection_report", "other"]
 Status = Literal["ok", "partial", "failed", "skipped"]
 Precision = Literal[
     "day", "month", "season", "quarter", "term", "year", "financial_year", "range", "ongoing", "unknown",
+    # A timescale the document defines itself ("Short-term – 2020"): dated from its own legend.
+    "legend",
+    # A relative timescale ("Short term", "1-2 years") that the document never dates: kept, undated.
+    "relative",
     "relative_to_report",
 ]
 
@@ -55,6 +59,9 @@ class CodeRef(BaseModel):
 
 class Action(BaseModel):
     action_ref: str
+    # The number as printed where it is not unique by itself (numbering that restarts in every
+    # group): action_ref is then the printed path, e.g. "1.a/proposed-efforts/3".
+    printed_ref: str | None = None
     theme_ref: str | None = None
     theme: str | None = None
     title: str
@@ -62,8 +69,14 @@ class Action(BaseModel):
     targets: list[str] = Field(default_factory=list)
     owners: list[str] = Field(default_factory=list)
     owners_raw: str = ""
+    # Supporting / partner bodies (a "Partner Agency" or "Support:" column): not owners.
+    partners: list[str] = Field(default_factory=list)
+    # The text of a response, update, progress or comments column, one entry per paragraph.
+    progress: list[str] = Field(default_factory=list)
     codes: list[str] = Field(default_factory=list)
     status: Literal["red", "amber", "green", "blue"] | None = None
+    # Which layout family read it: "table", "record_block", "keyed_paragraphs".
+    layout: str = "table"
     page_start: int | None = None
     page_end: int | None = None
     table_index: int | None = None

@@ -48,7 +48,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("document_id", S), ("action_ref", S), ("theme_ref", S), ("theme", S), ("title", S),
         ("steps", LS), ("targets", LS), ("owners", LS), ("owners_raw", S), ("codes", LS), ("status", S),
         ("page_start", I), ("page_end", I), ("table_index", I), ("row_start", I), ("row_end", I),
-        ("provenance", S),
+        ("provenance", S), ("printed_ref", S), ("partners", LS), ("progress", LS), ("layout", S),
     ]),
     "milestones": pa.schema([
         ("document_id", S), ("parent_kind", S), ("parent_ref", S), ("text", S), ("date_raw", S),

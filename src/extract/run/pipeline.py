@@ -16,7 +16,7 @@ from pathlib import Path
 from .. import readers
 from ..config import Config, load_config
 from ..errors import ConfigError, ExtractError
-from ..extractors.actions import build_action, find_action_tables, read_action_drafts
+from ..extractors.actions import build_action, read_action_drafts
 from ..extractors.context import DocContext, build_context
 from ..extractors.inspection import extract_report_recommendations
 from ..extractors.report_info import ReportInfo, read_report_info
@@ -65,7 +65,7 @@ def extract_document(doc: Document, config: Config, settings: Settings) -> tuple
     _drop_banding(ctx, drafts)
     built = [build_action(ctx, d) for d in drafts]
     actions = [a for a, _ in built]
-    action_tables = {t.index for t, _ in find_action_tables(ctx)} if actions else set()
+    action_tables = {d.table for d in drafts}
     recs = extract_recommendations(ctx, action_tables)
     owners = _canonical_owners(ctx, actions, [p for _, p in built])
     return actions, recs, owners, ctx
