@@ -53,6 +53,8 @@ class Provenance(BaseModel):
     col: int | None = None  # 0-based grid column of the cell
     line: int | None = None  # 1-based source line, for text exports
     bbox: BBox | None = None
+    sheet: str | None = None  # worksheet name, for spreadsheets
+    cell: str | None = None  # cell address as the spreadsheet prints it ("C14"; a merge's top-left)
 
 
 class Para(BaseModel):
@@ -125,7 +127,7 @@ class Document(BaseModel):
 
     model_version: str = MODEL_VERSION
     source_path: str  # relative to the input folder
-    format: str  # pdf, docx, text
+    format: str  # pdf, docx, xlsx, csv, text
     pages: int | None = None
     blocks: list[Block] = Field(default_factory=list)
     tables: list[Table] = Field(default_factory=list)

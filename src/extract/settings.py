@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 DEFAULT_TIMEOUT_S = 180.0
 DEFAULT_MAX_FILE_MB = 200.0
 DEFAULT_MAX_PAGES = 2000
+DEFAULT_MAX_CELLS = 500_000  # spreadsheet cells (values or styles) in one workbook or CSV file
 DEFAULT_MAX_MEMORY_MB = 3072.0
 DEFAULT_WORKERS = max(1, min(4, os.cpu_count() or 1))
 DEFAULT_MIN_ACTIONS = 2
@@ -32,6 +33,7 @@ class Settings(BaseModel):
     timeout_s: float = Field(default_factory=lambda: _env("TIMEOUT_S", DEFAULT_TIMEOUT_S), gt=0)
     max_file_mb: float = Field(default_factory=lambda: _env("MAX_FILE_MB", DEFAULT_MAX_FILE_MB), gt=0)
     max_pages: int = Field(default_factory=lambda: _env("MAX_PAGES", DEFAULT_MAX_PAGES), gt=0)
+    max_cells: int = Field(default_factory=lambda: _env("MAX_CELLS", DEFAULT_MAX_CELLS), gt=0)
     max_memory_mb: float = Field(default_factory=lambda: _env("MAX_MEMORY_MB", DEFAULT_MAX_MEMORY_MB), ge=0)
     isolate: bool = Field(default_factory=lambda: _env("ISOLATE", "1") not in ("0", "false", "no"))
     workers: int = Field(default_factory=lambda: _env("WORKERS", DEFAULT_WORKERS), ge=1, le=64)

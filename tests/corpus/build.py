@@ -1,9 +1,10 @@
-"""Render the evaluation corpus (tests/corpus/specs/*.yaml) to .md, .docx and .pdf, plus its gold.
+"""Render the evaluation corpus (tests/corpus/specs/*.yaml) to .md, .docx, .pdf, .xlsx and .csv, plus its gold.
 
     python tests/corpus/build.py OUT_DIR
 
-writes OUT_DIR/<stem>.md, OUT_DIR/<stem>.docx, OUT_DIR/<stem>.pdf for every spec and
-OUT_DIR/gold/<stem>.gold.json (the format of tests/gold/README.md).
+writes OUT_DIR/<stem>.{md,docx,pdf,xlsx,csv} for every spec, OUT_DIR/gold/<stem>.gold.json (the
+format of tests/gold/README.md) and OUT_DIR/gold-csv/<stem>.gold.json (the CSV export's gold: no
+status where the status was only a fill). The spreadsheet renderings are in render_sheet.py.
 
 One YAML file per document states both what is printed and what a careful reader takes from it:
 
@@ -41,7 +42,7 @@ def escape(text: str) -> str:
     return _html_escape(text, quote=False)
 
 SPECS = Path(__file__).parent / "specs"
-FORMATS = ("md", "docx", "pdf")
+FORMATS = ("md", "docx", "pdf", "xlsx", "csv")
 
 # ---------------------------------------------------------------------------------------------
 # spec loading and the date helper
@@ -1195,6 +1196,20 @@ def pdf_family_block(block: dict, width: float, cell, heads: dict, text) -> list
 # ---------------------------------------------------------------------------------------------
 
 
+def _sheets():  # type: ignore[no-untyped-def]
+    """render_sheet.py (the .xlsx and .csv renderings), loaded beside this file once."""
+    name = "corpus_render_sheet"
+    if name not in sys.modules:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("render_sheet.py"))
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
 def build(out: Path, names: list[str] | None = None, formats: tuple[str, ...] = FORMATS) -> list[str]:
     """Write every rendering into ``out`` and the gold into ``out/gold``; returns the stems."""
     out.mkdir(parents=True, exist_ok=True)
@@ -1203,16 +1218,31 @@ def build(out: Path, names: list[str] | None = None, formats: tuple[str, ...] = 
     problems = [p for s in specs for p in validate(s)]
     if problems:
         raise ValueError("corpus spec problems:\n" + "\n".join(problems))
+    only: dict[str, list[str]] = {}  # documents a format does not suit (a report is no tracker)
     for spec in specs:
         stem = spec["stem"]
-        if "md" in formats:
+        formats_here = tuple(f for f in formats if f in spec.get("formats", FORMATS))
+        if spec.get("formats"):
+            only[stem] = list(spec["formats"])
+        if "md" in formats_here:
             (out / f"{stem}.md").write_text(render_md(spec), encoding="utf-8")
-        if "docx" in formats:
+        if "docx" in formats_here:
             render_docx(spec, out / f"{stem}.docx")
-        if "pdf" in formats:
+        if "pdf" in formats_here:
             render_pdf(spec, out / f"{stem}.pdf")
+        if "xlsx" in formats_here:
+            _sheets().render_xlsx(spec, out / f"{stem}.xlsx", sys.modules[__name__])
+        if "csv" in formats_here:
+            _sheets().render_csv(spec, out / f"{stem}.csv", sys.modules[__name__])
+            (out / "gold-csv").mkdir(exist_ok=True)
+            (out / "gold-csv" / f"{stem}.gold.json").write_text(
+                json.dumps(_sheets().gold_csv(spec, sys.modules[__name__]), indent=1, ensure_ascii=False) + "\n",
+                encoding="utf-8")
         (out / "gold" / f"{stem}.gold.json").write_text(json.dumps(gold(spec), indent=1, ensure_ascii=False) + "\n",
                                                         encoding="utf-8")
+    # The formats of the documents rendered in only some (a spec's ``formats``): the gold of the
+    # others holds them all.
+    (out / "gold" / "formats.json").write_text(json.dumps(only, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return [s["stem"] for s in specs]
 
 

@@ -127,6 +127,7 @@ def expand(bundle: dict) -> list[dict]:
                 problems.append(f"{report['stem']}: {complaint}")
     report["blocks"] = _report_blocks(report, recs)
     report["doc_type"] = "inspection_report"
+    report.setdefault("formats", ["md", "docx", "pdf"])  # a report is a document, not a tracker
     report["report_gold"] = {
         "report": {k: report.get(k) for k in ("inspectorate", "family", "setting", "published", "judgement")}
         | {"inspection_start": report["inspection"][0], "inspection_end": report["inspection"][1]},

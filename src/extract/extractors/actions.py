@@ -762,7 +762,7 @@ def _strip_trailing_codes(ctx: DocContext, title: str) -> str:
     return title
 
 
-_DEADLINE_BEFORE_RE = re.compile(r"\b(?:by|before|until|no later than|not later than|deadline|due|end of|completed? in|from)\W+(?:\w+\W+){0,2}$", re.I)
+_DEADLINE_BEFORE_RE = re.compile(r"\b(?:by|before|until|no later than|not later than|deadline|due|end of)\W+(?:\w+\W+){0,2}$", re.I)
 _FUTURE_RE = re.compile(r"\b(?:will|shall|to be|aims? to|plans? to|intends? to|expects? to|expected|scheduled|due)\b", re.I)
 
 
@@ -787,8 +787,8 @@ def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece
     for i, (kind, piece) in enumerate(sources):
         spans = find_dates(piece.text, period=ctx.period, context_years=years, legend=ctx.legend)
         for span in spans:
-            if span.precision == "relative" and kind != "date":
-                continue  # "over the long term" in prose is not a timescale of the action
+            if span.precision in ("relative", "legend") and kind != "date":
+                continue  # "over the long term" in prose, "Medium" impact: not the action's timescale
             if kind == "progress" and not _promised(piece.text, span.char_start):
                 continue
             text = " ".join(piece.text.split())

@@ -70,12 +70,16 @@ def _lines(doc: Document) -> list[str]:
 
 
 def find_title(doc: Document) -> str | None:
-    """The first heading, or the first short line, as printed."""
+    """The first heading, or the first short line, as printed; a worksheet's name only when the
+    sheet prints nothing else."""
     for b in doc.blocks[:40]:
-        if b.kind is BlockKind.heading and b.text.strip():
+        if b.kind is BlockKind.heading and b.text.strip() and b.style != "sheet":
             return collapse_ws(b.text)
     for b in doc.blocks[:10]:
         if b.kind is BlockKind.paragraph and 0 < len(b.text) <= 150:
+            return collapse_ws(b.text)
+    for b in doc.blocks[:40]:
+        if b.kind is BlockKind.heading and b.text.strip():
             return collapse_ws(b.text)
     return None
 

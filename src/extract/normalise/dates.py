@@ -108,6 +108,7 @@ def _alt(words: list[str]) -> str:
 @dataclass(frozen=True)
 class _Patterns:
     week: re.Pattern[str]
+    iso: re.Pattern[str]
     numeric: re.Pattern[str]
     day_month: re.Pattern[str]
     month_day: re.Pattern[str]
@@ -147,8 +148,14 @@ def _build_patterns(words: Words) -> _Patterns:
     ordinal = r"(?:st|nd|rd|th)?"
     return _Patterns(
         week=re.compile(r"\b(?:w/c|w\.c\.?|w/b|week\s+(?:commencing|beginning|starting))\s*", flags),
+        # 2025-03-31: a spreadsheet or system export's ISO date (year first, so never ambiguous)
+        iso=re.compile(r"(?<![\d./-])((?:19|20)\d\d)-(\d{2})-(\d{2})(?![\d/]|\.\d)"),
         numeric=re.compile(r"(?<![\d./-])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d/]|\.\d)"),
-        day_month=re.compile(rf"(?<![\d.])(?P<day>\d{{1,2}}){ordinal}\s*(?:of\s+)?{m}(?:,?\s*(?P<yr>{_YY}))?\b(?![/\-]\d)", flags),
+        # 31 March 2025, 31st of March, and Excel's hyphenated 31-Mar-25 / 31-Mar; the day and the
+        # month on one line ("Plan 2024-25" over "April 2024" is not 25 April)
+        day_month=re.compile(
+            rf"(?<![\d.])(?P<day>\d{{1,2}}){ordinal}(?:[^\S\n]*(?:of\s+)?|-){m}(?:(?:,?\s*|-)(?P<yr>{_YY}))?\b(?![/\-]\d)",
+            flags),
         month_day=re.compile(rf"\b{m}\s+(?P<day>\d{{1,2}}){ordinal},?\s+(?P<yr>\d{{4}})\b", flags),
         term=re.compile(rf"\b(?P<name>{trm})\s+(?:school\s+)?term\b(?:\s*(?P<fy>{_FYR})|\s*(?P<yr>{_YY}))?\b", flags),
         season=re.compile(rf"\b(?P<name>{sea})\b(?:\s*(?P<fy>{_FYR})|\s*(?P<yr>{_YY}))?(?!\s*term)\b", flags),
@@ -157,7 +164,7 @@ def _build_patterns(words: Words) -> _Patterns:
             rf"|\b(?P<q2>[1-4])(?:st|nd|rd|th)\s+quarter\b(?:\s*(?:of\s+)?(?P<fy2>{_FYR})|\s*(?P<yr2>\d{{4}}))?",
             flags,
         ),
-        month_year=re.compile(rf"\b{m}\s*,?\s*(?P<yr>{_YY})\b(?![/\-.]\d|%)", flags),
+        month_year=re.compile(rf"\b{m}(?:\s*,?\s*|-)(?P<yr>{_YY})\b(?![/\-.]\d|%)", flags),  # Mar 04, Mar-25
         fy=re.compile(
             r"(?<![\w/.\-£$])(?P<a>(?:19|20)\d\d)\s*[/\-–—]\s*(?P<b>(?:19|20)\d\d|\d{2}|\d)(?![\w/.%]|-\d)",
             flags,
@@ -240,6 +247,12 @@ def _atoms(text: str, words: Words) -> list[_Atom]:
             found.append(atom)
             taken.append((atom.s, atom.e))
 
+    for mt in p.iso.finditer(text):
+        try:
+            day = date(int(mt.group(1)), int(mt.group(2)), int(mt.group(3)))
+        except ValueError:
+            continue
+        add(_Atom(mt.group(0), mt.start(), mt.end(), "day", "day", month=day.month, day=day.day, year=day.year))
     for mt in p.numeric.finditer(text):
         d, mo, y = int(mt.group(1)), int(mt.group(2)), _year2(mt.group(3))
         note = None

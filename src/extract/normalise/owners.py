@@ -156,7 +156,13 @@ def _split_glued(piece: str, role_words: frozenset[str]) -> list[str]:
 
 _AND_RE = re.compile(r"\s+and\s+")
 # Words that end the name of a body ("Foreign and Commonwealth Office").
-_BODY_WORDS = frozenset({"office", "government", "authority", "agency", "commission", "ministry", "association"})
+_BODY_WORDS = frozenset({
+    "office", "government", "authority", "agency", "commission", "ministry", "association", "development",
+    "regeneration", "resources", "planning", "transport", "transportation", "housing", "health", "education",
+    "environment", "environmental", "communities", "community", "safety", "licensing", "recreation", "leisure",
+    "culture", "finance", "commissioning", "engagement", "skills", "learning", "protection", "operations",
+    "performance", "policy", "strategy", "infrastructure", "enterprise", "economy", "highways", "parks",
+    "affairs", "justice", "security", "welfare", "care", "works", "sustainability", "innovation", "trade"})
 # "Department for Business, Innovation and Skills": a comma list inside one body's name.
 _NAME_LIST_RE = re.compile(r"(\b(?:of|for)\s+[A-Z][\w'’-]+),\s+([A-Z][\w'’-]+)\s+and\s+([A-Z][\w'’-]+)(?=\s*(?:,|$|\(|/|;|\n))")
 _SEGMENT_END = re.compile(r"[/,;&+\n]|\s-\s|\s–\s|\s{2,}")

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from ..model import Provenance
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.2.0"  # 1.1.0: formats xlsx and csv; provenance sheet and cell; actions' printed_ref, partners, progress, layout. 1.2.0: inspection reports (doc_type inspection_report, report fields, recommendations' source/label/group/addressee, relative_to_report), links and coverage
 
 DocType = Literal["action_plan", "recommendation_matrix", "mixed", "inspection_report", "other"]
 Status = Literal["ok", "partial", "failed", "skipped"]

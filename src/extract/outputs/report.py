@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections import Counter
 from collections.abc import Iterable
 from html import escape
@@ -26,6 +27,15 @@ STATUS_ORDER = ("failed", "partial", "skipped", "ok")
 def _where(prov: Iterable[Provenance]) -> str:
     parts = []
     for p in prov:
+        if p.cell is not None:  # a spreadsheet: the sheet and cell as Excel names them; a CSV's line
+            if p.sheet:
+                parts.append(f"{p.sheet}!{p.cell}")
+            else:
+                parts.append(f"cell {p.cell}" + (f" · line {p.line}" if p.line is not None else ""))
+            continue
+        if p.sheet is not None:  # a whole sheet (a warning about its hidden rows)
+            parts.append(f"sheet {p.sheet}")
+            continue
         bits = []
         if p.page is not None:
             bits.append(f"page {p.page}")
@@ -52,6 +62,9 @@ def _summary_where(prov: Iterable[Provenance]) -> str:
             return None
         return f"{one} {vals[0]}" if len(vals) == 1 else f"{many} {vals[0]}–{vals[-1]}"
 
+    cells = [p for p in prov if p.cell is not None]
+    if cells:
+        return _cell_ranges(cells)
     bits = [
         span([p.page for p in prov if p.page is not None], "page", "pages"),
         span([p.table for p in prov if p.table is not None], "table", "tables"),
@@ -59,6 +72,36 @@ def _summary_where(prov: Iterable[Provenance]) -> str:
         span([p.line for p in prov if p.line is not None], "line", "lines"),
     ]
     return " · ".join(b for b in bits if b)
+
+
+_ADDRESS_RE = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def _cell_ranges(prov: list[Provenance]) -> str:
+    """Spreadsheet cells in brief, one range per sheet: ``Action plan!A14:F15``."""
+    by_sheet: dict[str | None, list[tuple[int, int]]] = {}
+    for p in prov:
+        m = _ADDRESS_RE.match(p.cell or "")
+        if m:
+            col = 0
+            for ch in m.group(1):
+                col = col * 26 + ord(ch) - 64
+            by_sheet.setdefault(p.sheet, []).append((int(m.group(2)), col))
+    out = []
+    for sheet, places in by_sheet.items():
+        rows, cols = [r for r, _ in places], [c for _, c in places]
+        first, last = _address(min(rows), min(cols)), _address(max(rows), max(cols))
+        ref = first if first == last else f"{first}:{last}"
+        out.append(f"{sheet}!{ref}" if sheet else f"cells {ref}")
+    return " · ".join(out)
+
+
+def _address(row: int, col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}"
 
 
 def _sources(sources: list[Source]) -> str:

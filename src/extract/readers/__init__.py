@@ -43,6 +43,10 @@ def _unsupported_reason(head: bytes, name: str) -> str:
 
 def _load_builtin() -> None:
     # Imported for their registration side effect; kept lazy so importing the package is cheap.
+    # Order matters: the first reader whose sniff accepts a file reads it, so the spreadsheet
+    # readers come before the text reader (a .csv is text too) and the Word reader (an .xlsx is
+    # an OOXML zip too).
+    from . import csvfile, sheet  # noqa: F401
     from . import text  # noqa: F401
 
     for optional in ("word", "pdfdoc"):

@@ -129,3 +129,54 @@ def column_of(x_center: float, cols: list[tuple[float, float]]) -> int:
         if a - 0.5 <= x_center <= b + 0.5:
             return i
     return min(range(len(cols)), key=lambda i: min(abs(cols[i][0] - x_center), abs(cols[i][1] - x_center)))
+
+
+def merge_wrapped(rows: list[list[Any]], lines: list[Any], pitch_em: float = 1.5) -> list[list[Any]]:
+    """One table row per printed row, not per printed line: a line whose first column is empty,
+    printed at the line pitch under the one above, is the wrapped rest of that row's cells.
+
+    Applies where the first column is a key column (filled on at least a quarter of the lines,
+    as a reference or number column is); a cell's wrapped lines become one paragraph, unless a
+    line opens with a bullet. ``rows[i]`` holds the cells of ``lines[i]`` (``Cell`` objects).
+    """
+    from ..model import BBox, Para
+    from ..textutil import BULLETS
+
+    if len(rows) < 3:
+        return rows
+    keyed = sum(1 for r in rows if any(c.col == 0 for c in r))
+    if keyed < 0.25 * len(rows) or keyed == len(rows):
+        return rows
+    out: list[list[Any]] = [rows[0]]
+    out_lines = [lines[0]]
+    for row, line in zip(rows[1:], lines[1:]):
+        prev_line = out_lines[-1]
+        gap = line.top - prev_line.bottom
+        close = gap <= (line.size or 8.0) * (pitch_em - 1.0) + 2.0
+        if row and not any(c.col == 0 for c in row) and close and len(out) > 1:
+            target = {c.col: c for c in out[-1]}
+            for cell in row:
+                have = target.get(cell.col)
+                if have is None:
+                    out[-1].append(cell)
+                    target[cell.col] = cell
+                    continue
+                starts_item = cell.text[:1] in BULLETS
+                if starts_item or not have.paras:
+                    have.paras.append(Para(text=cell.text, bold=cell.bold))
+                else:
+                    last = have.paras[-1]
+                    joined = last.text + cell.text if last.text.endswith("-") and cell.text[:1].islower() else f"{last.text} {cell.text}"
+                    have.paras[-1] = Para(text=joined, bold=last.bold and cell.bold)
+                have.text = "\n".join(p.text for p in have.paras)
+                have.bold = have.bold and cell.bold
+                a, b = have.prov[0].bbox, cell.prov[0].bbox
+                if a is not None and b is not None:
+                    box = BBox(x0=min(a.x0, b.x0), top=min(a.top, b.top), x1=max(a.x1, b.x1), bottom=max(a.bottom, b.bottom))
+                    have.prov = [have.prov[0].model_copy(update={"bbox": box})] + have.prov[1:]
+            out[-1].sort(key=lambda c: c.col)
+            out_lines[-1] = line
+        else:
+            out.append(row)
+            out_lines.append(line)
+    return out

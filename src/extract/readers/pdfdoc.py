@@ -349,6 +349,7 @@ def _add_unruled_tables(pages: list[PageContent], settings: dict[str, Any], sour
                     row.append(Cell(row=0, col=col, text=text, paras=[Para(text=text, bold=bold)], bold=bold,
                                     prov=[Provenance(file=source, page=cand.page, bbox=bbox)]))
                 rows.append(row)
+            rows = unruled_mod.merge_wrapped(rows, cand.lines)
             taken = {id(line) for line in cand.lines}
             page.lines = [line for line in page.lines if id(line) not in taken]
             page.tables.append(PageTable(page=cand.page, bbox=(edges[0], cand.top, edges[-1], cand.bottom),

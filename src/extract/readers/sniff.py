@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from io import BytesIO
 
@@ -10,7 +11,13 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 RTF_MAGIC = b"{\\rtf"
 
-TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".htm", ".html", ".tsv", ".csv"}
+TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text", ".htm", ".html"}
+CSV_SUFFIXES = {".csv", ".tsv", ".tab"}
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
+
+# The first entries of an Excel package name its parts (Excel writes xl/workbook.xml early,
+# openpyxl xl/theme and xl/worksheets); a Word package names word/ parts instead.
+_WORKBOOK_PART_RE = re.compile(rb"xl/(?:workbook\.|worksheets/|styles\.xml|theme/|sharedStrings\.xml|_rels/)")
 
 
 def is_pdf(head: bytes) -> bool:
@@ -20,6 +27,11 @@ def is_pdf(head: bytes) -> bool:
 
 def is_zip(head: bytes) -> bool:
     return head.startswith(ZIP_MAGIC)
+
+
+def is_workbook_head(head: bytes) -> bool:
+    """A zip whose first entries are Excel parts (by content, whatever the name)."""
+    return is_zip(head) and b"word/" not in head and bool(_WORKBOOK_PART_RE.search(head))
 
 
 def looks_like_text(head: bytes) -> bool:
@@ -44,8 +56,8 @@ def describe(head: bytes, name: str) -> str:
         # Word's owner file: 162 bytes, the length of the user name first, then the name.
         return "Word lock file (~$…): not a document; ignore it"
     if head.startswith(OLE_MAGIC):
-        if lower.endswith((".xls",)):
-            return "legacy Excel .xls: save as .xlsx or export the table as text"
+        if lower.endswith((".xls", ".xlt")):
+            return "legacy Excel .xls: save as .xlsx"
         return "legacy Word .doc: save as .docx"
     if head.startswith(RTF_MAGIC):
         return "RTF document: save as .docx"
@@ -57,7 +69,7 @@ def describe(head: bytes, name: str) -> str:
         return "not a PDF (no %PDF header): the file is damaged or mis-named"
     if lower.endswith((".docx", ".doc")):
         return "not a Word document (not a zip package): the file is damaged or mis-named"
-    return "unsupported file type: plan-extract reads PDF, DOCX and text exports (.md, .txt, .html)"
+    return "unsupported file type: plan-extract reads PDF, DOCX, XLSX, CSV and text exports (.md, .txt, .html)"
 
 
 def zip_names(data: bytes) -> list[str]:

@@ -17,19 +17,17 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import Damaged, ReadFailed, TooLarge, Unsupported
+from ..errors import Damaged, ReadFailed, Unsupported
 from ..model import BlockKind, Cell, Document, Para
 from ..textutil import collapse_ws, strip_bullet
 from .registry import register
-from .sniff import is_zip
+from .sniff import is_workbook_head, is_zip
+from .zipguard import check_parts
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
-
-MAX_PART_BYTES = 200 * 1024 * 1024  # uncompressed size of any one part
-MAX_RATIO = 200  # uncompressed / compressed: beyond this a part is a zip bomb, not a document
 
 
 def _w(tag: str) -> str:
@@ -49,7 +47,7 @@ def _sniff(head: bytes, name: str) -> bool:
     if not is_zip(head):
         return False
     lower = name.lower()
-    if lower.endswith((".odt", ".ods", ".odp", ".xlsx", ".pptx", ".zip")):
+    if lower.endswith((".odt", ".ods", ".odp", ".xlsx", ".pptx", ".zip")) or is_workbook_head(head):
         return False
     # The first entries of a Word package name its parts; a .docx renamed .doc is still Word.
     return b"word/" in head or b"[Content_Types].xml" in head or lower.endswith((".docx", ".doc", ".docm", ".dotx"))
@@ -59,16 +57,7 @@ def _check_package(path: Path) -> None:
     """Refuse zip bombs and non-Word packages before any part is parsed."""
     try:
         with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            names = {i.filename for i in infos}
-            for info in infos:
-                if info.file_size > MAX_PART_BYTES or (
-                    info.compress_size and info.file_size > 1_000_000 and info.file_size / info.compress_size > MAX_RATIO
-                ):
-                    raise TooLarge(
-                        f"Word package part {info.filename} unpacks to {info.file_size / 1e6:.0f} MB "
-                        f"from {info.compress_size / 1e6:.1f} MB (a zip bomb or a broken file): refused"
-                    )
+            names = {i.filename for i in check_parts(zf, "Word package")}
             content_types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
     except zipfile.BadZipFile as exc:
         raise Damaged(f"damaged Word package ({exc}): re-save it in Word or re-export it") from exc
@@ -78,7 +67,7 @@ def _check_package(path: Path) -> None:
         raise Unsupported("zip archive that is not a Word document: unpack it or save the document as .docx")
     if b"wordprocessingml" not in content_types:
         if b"spreadsheetml" in content_types:
-            raise Unsupported("Excel workbook (.xlsx): export the plan table as .docx, .pdf or text")
+            raise Unsupported("an Excel workbook named as a Word document: rename it .xlsx")
         if b"presentationml" in content_types:
             raise Unsupported("PowerPoint file (.pptx): save the plan as .docx or .pdf")
         raise Unsupported("zip package that is not a Word document: save the document as .docx")

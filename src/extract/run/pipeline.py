@@ -18,6 +18,7 @@ from ..config import Config, load_config
 from ..errors import ConfigError, ExtractError
 from ..extractors.actions import build_action, read_action_drafts
 from ..extractors.context import DocContext, build_context
+from ..extractors.diagnose import why_no_actions
 from ..extractors.inspection import extract_report_recommendations
 from ..extractors.report_info import ReportInfo, read_report_info
 from ..extractors.recommendations import extract_recommendations
@@ -178,6 +179,12 @@ def extract_file(path: Path, root: Path, settings: Settings | None = None, confi
     record.n_recommendations = len(recs)
     record.n_warnings = len(warnings)
     record.status = "partial" if doc.warnings else "ok"
+    if not actions and not recs and record.doc_type == "other":
+        silent = why_no_actions(ctx)
+        if silent:
+            warnings.append(WarningRecord(code="W303", message=silent))
+            record.n_warnings = len(warnings)
+            record.status = "partial"
     record.seconds = round(time.perf_counter() - started, 4)
     return ExtractedDocument(document=record, actions=actions, recommendations=recs, owners=owners, warnings=warnings)
 
@@ -205,6 +212,7 @@ def warm_up(settings: Settings | None = None) -> None:
     readers.readers()
     # The parsers the readers import lazily: loaded here, once, not in every forked child.
     import docx  # noqa: F401
+    import openpyxl  # noqa: F401
     import pdfplumber  # noqa: F401
     from pdfminer import pdfinterp  # noqa: F401
     owner_kind("Warm Up", config)
