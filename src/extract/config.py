@@ -1,5 +1,5 @@
 """Editable configuration: code families, column synonyms, status words, outcome frameworks,
-nicknames and owner patterns. Each lives in a data file under ``extract/data/``; a user points
+nicknames, owner patterns and inspection reports. Each lives in a data file under ``extract/data/``; a user points
 ``PLAN_EXTRACT_CONFIG_DIR`` (or ``Settings.config_dir``) at a folder holding files of the same
 names to replace them. Every file is validated on load; a bad one raises :class:`ConfigError`
 naming the file and the entry.
@@ -29,6 +29,7 @@ FILES = (
     "owner_patterns.jsonl",
     "date_words.yaml",
     "action_words.yaml",
+    "inspections.yaml",
 )
 
 
@@ -92,6 +93,74 @@ class ActionWords(BaseModel):
 @lru_cache(maxsize=8)
 def _verb_set(verbs: tuple[str, ...]) -> frozenset[str]:
     return frozenset(v.lower() for v in verbs)
+class Inspectorate(BaseModel):
+    name: str
+    family: str
+    spellings: list[str] = Field(default_factory=list)
+    case_sensitive: list[str] = Field(default_factory=list)
+
+
+class InspectionKind(BaseModel):
+    family: str
+    pattern: str
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        return _regex(v)
+
+
+class ReportGroup(BaseModel):
+    pattern: str
+    offset: dict[str, int] | None = None  # {"months": 3} or {"days": 0}; None: no due date unless the pattern has n/unit
+    prefix: str | None = None
+    case_sensitive: bool = False
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, v: str) -> str:
+        return _regex(v)
+
+
+class Inspections(BaseModel):
+    """``inspections.yaml``: inspectorates, report titles, cover labels, sections and groups."""
+
+    inspectorates: list[Inspectorate]
+    kinds: list[InspectionKind] = Field(default_factory=list)
+    report_titles: list[str]
+    not_report_titles: list[str] = Field(default_factory=list)
+    inspection_date_labels: list[str]
+    published_labels: list[str]
+    setting_words: list[str] = Field(default_factory=list)
+    setting_trailers: list[str] = Field(default_factory=list)
+    grades: list[str] = Field(default_factory=list)
+    overall_labels: list[str] = Field(default_factory=list)
+    outcome_labels: list[str] = Field(default_factory=list)
+    sections: list[str]
+    groups: list[ReportGroup] = Field(default_factory=list)
+    numbers: dict[str, int] = Field(default_factory=dict)
+    lead_ins: list[str] = Field(default_factory=list)
+    addressee: list[str] = Field(default_factory=list)
+    addressee_headers: list[str] = Field(default_factory=list)
+    text_headers: list[str] = Field(default_factory=list)
+    body_words: list[str] = Field(default_factory=list)
+    bullets: str = ""
+    labels: list[str] = Field(default_factory=list)
+    link_similarity: float = Field(default=90.0, ge=50, le=100)
+
+    @field_validator("report_titles", "not_report_titles", "inspection_date_labels", "published_labels",
+                     "setting_trailers", "lead_ins", "addressee", "labels")
+    @classmethod
+    def _patterns_compile(cls, v: list[str]) -> list[str]:
+        return [_regex(p) for p in v]
+
+
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"bad pattern {pattern!r}: {exc}") from exc
+    return pattern
 
 
 class Config(BaseModel):
@@ -102,6 +171,7 @@ class Config(BaseModel):
     nicknames: Nicknames
     owner_patterns: list[dict[str, Any]]
     action_words: ActionWords
+    inspections: Inspections
     fingerprint: str  # hash of every file's bytes: part of the extractor version for caching
 
 
@@ -160,5 +230,6 @@ def load_config(override: Path | None = None) -> Config:
         nicknames=_validate(Nicknames, _load_yaml(paths["nicknames.yaml"]), paths["nicknames.yaml"]),
         owner_patterns=_load_patterns(paths["owner_patterns.jsonl"]),
         action_words=_validate(ActionWords, _load_yaml(paths["action_words.yaml"]), paths["action_words.yaml"]),
+        inspections=_validate(Inspections, _load_yaml(paths["inspections.yaml"]), paths["inspections.yaml"]),
         fingerprint=digest.hexdigest()[:16],
     )

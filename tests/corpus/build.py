@@ -64,12 +64,24 @@ def load_specs(names: list[str] | None = None) -> list[dict]:
     specs = []
     for path in sorted([*SPECS.glob("*.yaml"), *SPECS.glob("*.py")]):
         spec = yaml.safe_load(path.read_text(encoding="utf-8")) if path.suffix == ".yaml" else _load_py_spec(path)
-        spec.setdefault("stem", path.stem)
-        if names and spec["stem"] not in names:
-            continue
-        prepare(spec)
-        specs.append(spec)
+        # A bundle (an inspection report and the plan answering it) is two documents: see bundles.py.
+        for one in _bundles().expand(spec) if "bundle" in spec else [spec]:
+            one.setdefault("stem", path.stem)
+            if names and one["stem"] not in names:
+                continue
+            prepare(one)
+            specs.append(one)
     return specs
+
+
+def _bundles():  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    mod_spec = importlib.util.spec_from_file_location("corpus_bundles", Path(__file__).parent / "bundles.py")
+    assert mod_spec and mod_spec.loader
+    module = importlib.util.module_from_spec(mod_spec)
+    mod_spec.loader.exec_module(module)
+    return module
 
 
 def _date(value: Any) -> dict | None:
@@ -196,13 +208,18 @@ def gold(spec: dict) -> dict:
             "outcomes": r.get("gold_outcomes", []),
             "status": r.get("gold_status"),
         })
-    return {
+    out = {
         "stem": spec["stem"],
         "doc_type": spec["doc_type"],
         "plan_period": spec.get("plan_period"),
         "actions": actions,
         "recommendations": recs,
     }
+    if spec.get("report_gold"):  # an inspection report of a bundle: recommendations, cover facts, gaps
+        out.update(spec["report_gold"])
+    if spec.get("links_gold"):  # the plan of a bundle: its links to the report, codes matching nothing
+        out.update(spec["links_gold"])
+    return out
 
 
 def _placements(spec: dict) -> dict[str, list[tuple[str | None, dict]]]:
@@ -380,9 +397,14 @@ def render_md(spec: dict) -> str:
             out += [block["para"], ""]
         elif "numbered" in block:
             out += [item for item in block["numbered"] for item in (item, "")]
+        elif "bullets" in block:
+            glyph = block.get("glyph", "•")
+            for item in block["bullets"]:
+                text_, subs = (item, []) if isinstance(item, str) else (item["text"], item["subs"])
+                out += [f"{glyph} {text_}", ""] + [line for sub in subs for line in (f"    {glyph} {sub}", "")]
         elif "table" in block:
             t = block["table"]
-            out += ["\t".join(t["header"])] + ["\t".join(r) for r in t["rows"]] + [""]
+            out += ["\t".join(t["header"])] + ["\t".join(_md_rich(v) for v in r) for r in t["rows"]] + [""]
         elif "actions" in block:
             table = block["actions"]
             if table.get("theme_style") == "heading":
@@ -412,6 +434,32 @@ def render_md(spec: dict) -> str:
         elif any(kind in block for kind in FAMILY_BLOCKS):
             out += md_family_block(block)
     return "\n".join(out) + "\n"
+
+
+def _md_rich(value: Any) -> str:
+    """A table cell of the ``table`` block: a string, or a list of paragraphs and {bullets: [...]}."""
+    if isinstance(value, str):
+        return value
+    html = ""
+    for part in value:
+        if isinstance(part, dict):
+            html += "<ul>" + "".join(f"<li>{escape(x)}</li>" for x in part["bullets"]) + "</ul>"
+        else:
+            html += f"<p>{escape(part)}</p>"
+    return html
+
+
+def _rich_parts(value: Any) -> list[tuple[str, bool]]:
+    """(text, bulleted) for each paragraph of a rich cell."""
+    if isinstance(value, str):
+        return [(value, False)]
+    out: list[tuple[str, bool]] = []
+    for part in value:
+        if isinstance(part, dict):
+            out.extend((x, True) for x in part["bullets"])
+        else:
+            out.append((part, False))
+    return out
 
 
 def rec_line(rec: dict, item: dict) -> str:
@@ -469,6 +517,8 @@ def render_docx(spec: dict, path: Path) -> None:
         sec.orientation = WD_ORIENT.LANDSCAPE
         sec.page_width, sec.page_height = sec.page_height, sec.page_width
     sec.left_margin = sec.right_margin = Cm(1.5)
+    if spec.get("running_header"):
+        sec.header.paragraphs[0].text = spec["running_header"]
     d.add_heading(spec["title"], level=1)
     for line in spec.get("front", []) or []:
         d.add_paragraph(line)
@@ -590,6 +640,12 @@ def render_docx(spec: dict, path: Path) -> None:
         elif "numbered" in block:
             for item in block["numbered"]:
                 d.add_paragraph(item)
+        elif "bullets" in block:
+            for item in block["bullets"]:
+                text_, subs = (item, []) if isinstance(item, str) else (item["text"], item["subs"])
+                d.add_paragraph(text_, style=d.styles["List Bullet"])
+                for sub in subs:
+                    d.add_paragraph(sub, style=d.styles["List Bullet 2"])
         elif "table" in block:
             tb = block["table"]
             t = d.add_table(rows=1, cols=len(tb["header"]))
@@ -599,7 +655,14 @@ def render_docx(spec: dict, path: Path) -> None:
             for r in tb["rows"]:
                 row = t.add_row()
                 for c, v in enumerate(r):
-                    fill(row.cells[c], [v])
+                    if isinstance(v, str):
+                        fill(row.cells[c], [v])
+                        continue
+                    for k, (text_, bulleted) in enumerate(_rich_parts(v)):
+                        p = row.cells[c].paragraphs[0] if k == 0 else row.cells[c].add_paragraph()
+                        if bulleted:
+                            p.style = d.styles["List Bullet"]
+                        p.add_run(text_)
             d.add_paragraph("")
         elif "actions" in block:
             table = block["actions"]
@@ -768,11 +831,20 @@ def render_pdf(spec: dict, path: Path) -> None:
         elif "table" in block:
             tb = block["table"]
             data = [cell([h], bold=True) for h in tb["header"]]
-            rows = [data] + [[cell([v]) for v in r] for r in tb["rows"]]
-            w = [float(x) for x in tb.get("widths", [1] * len(tb["header"]))]  # default: equal columns
+            rows = [data] + [[cell([v]) if isinstance(v, str) else
+                              [q for t_, b_ in _rich_parts(v) for q in cell([t_], b_)] for v in r] for r in tb["rows"]]
+            default = [0.3, 0.7] if len(tb["header"]) == 2 and tb.get("split_rows") else [1] * len(tb["header"])
+            w = [float(x) for x in tb.get("widths", default)]  # default: equal columns
             story.append(Table(rows, colWidths=[width * x / sum(w) for x in w], repeatRows=1,
-                               style=TableStyle(grid)))
+                               style=TableStyle(grid), splitInRow=1 if tb.get("split_rows") else 0))
             story.append(Spacer(1, 8))
+        elif "bullets" in block:
+            nested = ParagraphStyle("nested", parent=text, leftIndent=36, bulletIndent=24)
+            for item in block["bullets"]:
+                text_, subs = (item, []) if isinstance(item, str) else (item["text"], item["subs"])
+                story.append(Paragraph(escape(text_), text, bulletText=block.get("glyph", "•")))
+                for sub in subs:
+                    story.append(Paragraph(escape(sub), nested, bulletText=block.get("glyph", "•")))
         elif "actions" in block:
             table = block["actions"]
             if table.get("theme_style") == "heading":
@@ -805,8 +877,17 @@ def render_pdf(spec: dict, path: Path) -> None:
             story.append(Spacer(1, 8))
         elif any(kind in block for kind in FAMILY_BLOCKS):
             story += pdf_family_block(block, width, cell, heads, text)
+
+    def running(canvas, _doc) -> None:  # type: ignore[no-untyped-def]
+        # A running header in the top margin on every page (an inspectorate's name, say).
+        canvas.saveState()
+        canvas.setFont("Helvetica", 8)
+        canvas.drawString(36, size[1] - 24, spec["running_header"])
+        canvas.restoreState()
+
+    extra = {"onFirstPage": running, "onLaterPages": running} if spec.get("running_header") else {}
     SimpleDocTemplate(str(path), pagesize=size, invariant=1, title=spec["title"], author="corpus",
-                      leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36).build(story)
+                      leftMargin=36, rightMargin=36, topMargin=36, bottomMargin=36).build(story, **extra)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1137,17 +1218,21 @@ def build(out: Path, names: list[str] | None = None, formats: tuple[str, ...] = 
     problems = [p for s in specs for p in validate(s)]
     if problems:
         raise ValueError("corpus spec problems:\n" + "\n".join(problems))
+    only: dict[str, list[str]] = {}  # documents a format does not suit (a report is no tracker)
     for spec in specs:
         stem = spec["stem"]
-        if "md" in formats:
+        formats_here = tuple(f for f in formats if f in spec.get("formats", FORMATS))
+        if spec.get("formats"):
+            only[stem] = list(spec["formats"])
+        if "md" in formats_here:
             (out / f"{stem}.md").write_text(render_md(spec), encoding="utf-8")
-        if "docx" in formats:
+        if "docx" in formats_here:
             render_docx(spec, out / f"{stem}.docx")
-        if "pdf" in formats:
+        if "pdf" in formats_here:
             render_pdf(spec, out / f"{stem}.pdf")
-        if "xlsx" in formats:
+        if "xlsx" in formats_here:
             _sheets().render_xlsx(spec, out / f"{stem}.xlsx", sys.modules[__name__])
-        if "csv" in formats:
+        if "csv" in formats_here:
             _sheets().render_csv(spec, out / f"{stem}.csv", sys.modules[__name__])
             (out / "gold-csv").mkdir(exist_ok=True)
             (out / "gold-csv" / f"{stem}.gold.json").write_text(
@@ -1155,6 +1240,9 @@ def build(out: Path, names: list[str] | None = None, formats: tuple[str, ...] = 
                 encoding="utf-8")
         (out / "gold" / f"{stem}.gold.json").write_text(json.dumps(gold(spec), indent=1, ensure_ascii=False) + "\n",
                                                         encoding="utf-8")
+    # The formats of the documents rendered in only some (a spec's ``formats``): the gold of the
+    # others holds them all.
+    (out / "gold" / "formats.json").write_text(json.dumps(only, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return [s["stem"] for s in specs]
 
 

@@ -726,7 +726,7 @@ def build_action(ctx: DocContext, d: Draft) -> tuple[Action, list[str]]:
             for f, ps in (("title", title_pieces), ("steps", steps_pieces), ("targets", targets_pieces),
                           ("dates", date_pieces), ("owners", owner_pieces), ("status", status_pieces),
                           ("codes", d.parts.get("code", [])), ("partners", d.parts.get("partner", [])),
-                          ("progress", progress_pieces))
+                          ("progress", progress_pieces), ("notes", d.parts.get("notes", [])))
             if ps
         ],
     )

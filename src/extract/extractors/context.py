@@ -37,6 +37,7 @@ class DocContext:
     warnings: list[Warn] = field(default_factory=list)
     full_text: str = ""
     legend: Legend = field(default_factory=dict)  # the document's own "Short-term – 2020" timescales
+    report: object | None = None  # an inspection report's cover facts (extractors.report_info.ReportInfo)
 
     def warn(self, code: str, message: str, **where: object) -> None:
         self.warnings.append(Warn(code, message, dict(where)))

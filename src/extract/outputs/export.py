@@ -11,7 +11,8 @@ import pyarrow.parquet as pq
 
 from ..errors import UsageError
 
-DATASETS = ("documents", "actions", "milestones", "recommendations", "code_refs", "owners", "warnings", "runs", "changes")
+DATASETS = ("documents", "actions", "milestones", "recommendations", "code_refs", "owners", "warnings", "links",
+            "coverage", "runs", "changes")
 EXCEL_CELL_MAX = 32_000  # Excel refuses cells over 32,767 characters
 MAX_WIDTH = 60
 

@@ -14,9 +14,9 @@ from pydantic import BaseModel, Field
 
 from ..model import Provenance
 
-SCHEMA_VERSION = "1.1.0"  # 1.1.0: formats xlsx and csv; provenance sheet and cell; actions' printed_ref, partners, progress, layout
+SCHEMA_VERSION = "1.2.0"  # 1.1.0: formats xlsx and csv; provenance sheet and cell; actions' printed_ref, partners, progress, layout. 1.2.0: inspection reports (doc_type inspection_report, report fields, recommendations' source/label/group/addressee, relative_to_report), links and coverage
 
-DocType = Literal["action_plan", "recommendation_matrix", "mixed", "other"]
+DocType = Literal["action_plan", "recommendation_matrix", "mixed", "inspection_report", "other"]
 Status = Literal["ok", "partial", "failed", "skipped"]
 Precision = Literal[
     "day", "month", "season", "quarter", "term", "year", "financial_year", "range", "ongoing", "unknown",
@@ -24,6 +24,7 @@ Precision = Literal[
     "legend",
     # A relative timescale ("Short term", "1-2 years") that the document never dates: kept, undated.
     "relative",
+    "relative_to_report",
 ]
 
 
@@ -104,6 +105,13 @@ class Recommendation(BaseModel):
     code_refs: list[CodeRef] = Field(default_factory=list)
     variants: list[str] = Field(default_factory=list)  # other printings merged into this one
     sources: list[Source] = Field(default_factory=list)
+    # Inspection reports (CONTRACT.md): where the recommendation was printed, its printed label
+    # ("3", "R3"; a sequence label "M2" for unnumbered items), its timescale or priority group
+    # ("Within three months", "Action the trust MUST take to improve") and the body it is addressed to.
+    source: Literal["plan", "report"] = "plan"
+    label: str | None = None
+    group: str | None = None
+    addressee: str | None = None
 
 
 class Owner(BaseModel):
@@ -143,6 +151,15 @@ class DocumentRecord(BaseModel):
     # The same plan across runs and re-issues (renamed file, typo fixed in the title); set when
     # the datasets are written (extract.outputs.identity).
     document_key: str | None = None
+    # Inspection reports only (doc_type inspection_report); None for every other document.
+    inspectorate: str | None = None  # "Ofsted", "CQC", "HMI Probation" (inspections.yaml)
+    report_family: str | None = None  # the code family of its recommendations: "OFSTED", "JAR"
+    setting: str | None = None  # the setting inspected: "Kent County Council"
+    inspection_start: dt.date | None = None
+    inspection_end: dt.date | None = None
+    published: dt.date | None = None
+    report_date: dt.date | None = None  # what timescales count from: published, else inspection_end
+    judgement: str | None = None  # overall judgement as printed: "Good", "Adequate"
 
 
 class ExtractedDocument(BaseModel):

@@ -296,7 +296,9 @@ class ReportBuilder:
             self.inline_rows += len(r.actions) + len(r.recommendations)
         self.sections.write(_document_section(r, pictures, lazy))
 
-    def head(self, generated: dt.datetime | None = None, overview: str = "") -> str:
+    def head(self, generated: dt.datetime | None = None, overview: str = "", first: str = "") -> str:
+        """The page's start: the overview (charts), then ``first`` (HTML, e.g. inspection coverage)
+        above the documents."""
         generated = generated or dt.datetime.now(dt.timezone.utc)
         by_status = Counter(d.status for d, _, _, _ in self.entries)
         summary = " · ".join(f"{by_status.get(s, 0)} {s}" for s in ("ok", "partial", "failed", "skipped"))
@@ -314,6 +316,7 @@ class ReportBuilder:
             "<select id=status><option value=''>any status</option>",
             "".join(f"<option>{s}</option>" for s in ("ok", "partial", "failed", "skipped")),
             "</select><span id=count></span></div>",
+            first,
             "<h2>Documents</h2>", _documents(self.entries),
             "<h2>Warnings</h2>", _warnings(self.warning_rows),
         ])

@@ -42,6 +42,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("title", S), ("pages", I), ("status", S), ("error", S), ("schema_version", S),
         ("plan_start", D), ("plan_end", D), ("size_bytes", pa.int64()), ("n_actions", I),
         ("n_recommendations", I), ("n_warnings", I), ("seconds", F), ("issuer", S), ("document_key", S),
+        # inspection reports (CONTRACT.md)
+        ("inspectorate", S), ("report_family", S), ("setting", S), ("inspection_start", D),
+        ("inspection_end", D), ("published", D), ("report_date", D), ("judgement", S),
     ]),
     "actions": pa.schema([
         ("document_id", S), ("action_ref", S), ("theme_ref", S), ("theme", S), ("title", S),
@@ -58,6 +61,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "recommendations": pa.schema([
         ("document_id", S), ("rec_id", S), ("text", S), ("codes", LS), ("sections", LS),
         ("outcomes", LS), ("status", S), ("variants", LS), ("provenance", S),
+        ("source", S), ("label", S), ("group", S), ("addressee", S),
     ]),
     "code_refs": pa.schema([
         ("document_id", S), ("parent_kind", S), ("parent_ref", S), ("raw", S), ("code", S), ("family", S),
@@ -143,6 +147,7 @@ def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[st
     ``previous`` is the output folder this one replaces: its history gives the identity keys and
     the changes (:mod:`extract.outputs.tracking`).
     """
+    from .links import LinkCollector
     from .report import ReportBuilder
 
     if isinstance(docs, (list, tuple)):
@@ -153,6 +158,7 @@ def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[st
     sections_path = folder / ".report-sections"
     sections = open(sections_path, "w+", encoding="utf-8")
     report = ReportBuilder(sections)
+    links = LinkCollector.from_config()
     buffers: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
     counts = dict.fromkeys(SCHEMAS, 0)
     writers: dict[str, pq.ParquetWriter] = {}
@@ -175,12 +181,13 @@ def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[st
                 counts[name] += len(rows)
             report.add(doc, pictures=tracker.source_cells(doc))
             tracker.add(doc)
+            links.add(doc)
             if i % FLUSH_EVERY_DOCS == 0:
                 flush()
         flush()
         extra = {**(extra or {}), **tracker.finish()}
         with open(folder / "report.html", "w", encoding="utf-8") as fh:
-            fh.write(report.head(overview=tracker.overview_html()))
+            fh.write(report.head(overview=tracker.overview_html(), first=links.html()))
             sections.seek(0)
             shutil.copyfileobj(sections, fh)
             fh.write(report.tail())
@@ -192,6 +199,9 @@ def write_folder(docs: Iterable[ExtractedDocument], folder: Path, extra: dict[st
     for name in SCHEMAS:
         if name not in writers:
             pq.write_table(_table(name, []), folder / f"{name}.parquet")
+    for name, table in links.tables().items():  # across documents: actions ↔ report recommendations
+        pq.write_table(table, folder / f"{name}.parquet")
+        counts[name] = table.num_rows
     for name, table in (extra or {}).items():
         pq.write_table(table, folder / f"{name}.parquet")
     return counts

@@ -307,7 +307,9 @@ def read_pdf(path: Path, source_path: str) -> Document:
         raise Damaged("PDF has no pages: re-export it")
     if not any(p.lines or p.tables for p in pages):
         raise NoTextLayer("no text layer: scanned pages need OCR (e.g. ocrmypdf) before they can be read")
-    _drop_running_lines(pages, settings)
+    running = _drop_running_lines(pages, settings)
+    if running:  # kept for what names a document (an inspectorate in a report's running header)
+        doc.metadata["running"] = " | ".join(running)
     unruled = settings.get("unruled") or {}
     if unruled.get("enabled", True):
         _add_unruled_tables(pages, unruled, source_path)
@@ -379,8 +381,10 @@ def _norm_running(text: str) -> str:
     return re.sub(r"\d+", "#", collapse_ws(text).lower())
 
 
-def _drop_running_lines(pages: list[PageContent], settings: dict[str, Any]) -> None:
-    """Remove running headers/footers and page numbers from the margins."""
+def _drop_running_lines(pages: list[PageContent], settings: dict[str, Any]) -> list[str]:
+    """Remove running headers/footers and page numbers from the margins; returns the distinct
+    running lines removed (page numbers aside), as first printed."""
+    dropped: dict[str, str] = {}
     share = float(settings.get("margin_share", 0.09))
     counts: Counter[str] = Counter()
     for p in pages:
@@ -394,9 +398,12 @@ def _drop_running_lines(pages: list[PageContent], settings: dict[str, Any]) -> N
             norm = _norm_running(line.text)
             page_number = re.fullmatch(r"(page\s*)?#(\s*(of|/)\s*#)?", norm) is not None
             if in_margin and (page_number or (len(pages) >= 3 and counts[norm] >= need)):
+                if not page_number and len(dropped) < 20:
+                    dropped.setdefault(norm, collapse_ws(line.text))
                 continue
             keep.append(line)
         p.lines = keep
+    return list(dropped.values())
 
 
 def _body_size(pages: list[PageContent]) -> float:

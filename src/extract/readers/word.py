@@ -127,7 +127,22 @@ class _Reader:
         core = self.package.core_properties
         if core.title:
             self.doc.metadata["title"] = core.title
+        running = self._running()
+        if running:  # headers and footers stay out of the body, but may name the document's source
+            self.doc.metadata["running"] = running
         return self.doc
+
+    def _running(self) -> str:
+        texts: list[str] = []
+        try:
+            for section in self.package.sections:
+                for part in (section.header, section.footer):
+                    text = collapse_ws(" ".join(p.text for p in part.paragraphs))
+                    if text and text not in texts:
+                        texts.append(text)
+        except Exception:  # noqa: BLE001 - a broken header part costs the header, not the document
+            return ""
+        return " | ".join(texts[:20])
 
     # -- body order --------------------------------------------------------------------------
 

@@ -20,6 +20,8 @@ from ..extractors.actions import build_action, read_action_drafts
 from ..extractors.context import DocContext, build_context
 from ..extractors.diagnose import why_no_actions
 from ..extractors.issuer import find_issuer
+from ..extractors.inspection import extract_report_recommendations
+from ..extractors.report_info import ReportInfo, read_report_info
 from ..extractors.recommendations import extract_recommendations
 from ..model import Document
 from ..normalise.owners import build_owner_index, see_reference
@@ -57,6 +59,10 @@ def extract_document(doc: Document, config: Config, settings: Settings) -> tuple
     ctx = build_context(doc, config, settings)
     if ctx.title and _NOT_A_PLAN_RE.search(ctx.title):
         return [], [], [], ctx
+    report = read_report_info(doc, config, ctx.full_text)
+    if report is not None:  # an inspection report: its recommendation sections, nothing else
+        ctx.report = report
+        return [], extract_report_recommendations(ctx, report), [], ctx
     drafts = read_action_drafts(ctx)
     _drop_banding(ctx, drafts)
     built = [build_action(ctx, d) for d in drafts]
@@ -108,6 +114,13 @@ def _doc_type(actions: list, recs: list) -> str:
     if recs:
         return "recommendation_matrix"
     return "other"
+
+
+def _report_fields(record: DocumentRecord, info: ReportInfo) -> None:
+    record.doc_type = "inspection_report"
+    record.inspectorate, record.report_family, record.setting = info.inspectorate, info.family, info.setting
+    record.inspection_start, record.inspection_end = info.inspection_start, info.inspection_end
+    record.published, record.report_date, record.judgement = info.published, info.report_date, info.judgement
 
 
 def extract_file(path: Path, root: Path, settings: Settings | None = None, config: Config | None = None) -> ExtractedDocument:
@@ -162,6 +175,8 @@ def extract_file(path: Path, root: Path, settings: Settings | None = None, confi
     if ctx.period:
         record.plan_start, record.plan_end = ctx.period
     record.doc_type = _doc_type(actions, recs)  # type: ignore[assignment]
+    if isinstance(ctx.report, ReportInfo):
+        _report_fields(record, ctx.report)
     record.n_actions = len(actions)
     record.n_recommendations = len(recs)
     record.n_warnings = len(warnings)
