@@ -11,7 +11,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
-GOLD = Path(__file__).parent / "gold"
 
 # Before Prefect is imported anywhere: its own home, no telemetry, quiet logs.
 _PREFECT_HOME = tempfile.mkdtemp(prefix="plan-extract-prefect-")

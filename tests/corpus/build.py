@@ -3,7 +3,7 @@
     python tests/corpus/build.py OUT_DIR
 
 writes OUT_DIR/<stem>.md, OUT_DIR/<stem>.docx, OUT_DIR/<stem>.pdf for every spec and
-OUT_DIR/gold/<stem>.gold.json (the format of tests/gold/README.md).
+OUT_DIR/gold/<stem>.gold.json (the format of ../shared/gold/README.md).
 
 One YAML file per document states both what is printed and what a careful reader takes from it:
 
