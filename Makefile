@@ -7,7 +7,7 @@ STAMP := $(VENV)/.synced
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test schema bench eval server clean
+.PHONY: setup run test chromium schema bench eval server clean
 
 setup: $(STAMP)
 
@@ -23,8 +23,15 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 run: setup
 	$(BIN)/plan-extract run samples --out outputs
 
-test: setup
+test: setup chromium
 	$(BIN)/python -m pytest -q
+
+# The report tests look at report.html in headless Chromium: Debian's package when the machine has none.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	    SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
+	    echo "installing chromium (apt-get) for the report tests"; \
+	    $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium >/dev/null; }
 
 # Speed and memory against the parse floor; N generated plans on top of the samples and real-world files.
 N ?= 50

@@ -1,6 +1,6 @@
 """Benchmark: plan-extract against the parse floor, on the same files, ratios first.
 
-    python benchmarks/bench.py [N]     # N generated plans on top of samples/ and tests/data/realworld
+    python benchmarks/bench.py [N]     # N generated plans on top of samples/ and ../shared/realworld
 
 Prints a table and writes benchmarks/results.md. In one run, on the same files:
 
@@ -34,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "corpus"))
+# The real-world files live in the shared folder beside the repository (as the tests read them).
+SHARED = Path(os.environ.get("PLAN_EXTRACT_SHARED_DIR") or ROOT.parent / "shared")
 ENV = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "ERROR"}
 
 
@@ -83,7 +85,8 @@ def realworld_folder(dest: Path) -> Path:
     for p in (ROOT / "samples").iterdir():
         if p.suffix in (".pdf", ".docx", ".md") and p.name != "README.md":
             shutil.copy(p, dest / p.name)
-    shutil.copytree(ROOT / "tests" / "data" / "realworld", dest / "realworld", ignore=shutil.ignore_patterns("*.csv"))
+    for part in ("docx", "pdf", "other"):  # the set the tests account for (plans/ and inspections/ are not)
+        shutil.copytree(SHARED / "realworld" / part, dest / "realworld" / part, ignore=shutil.ignore_patterns("*.csv"))
     return dest
 
 

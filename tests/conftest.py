@@ -11,7 +11,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
-GOLD = Path(__file__).parent / "gold"
 
 # Before Prefect is imported anywhere: its own home, no telemetry, quiet logs.
 _PREFECT_HOME = tempfile.mkdtemp(prefix="plan-extract-prefect-")
@@ -20,6 +19,10 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PLAN_EXTRACT_CACHE_DIR"] = tempfile.mkdtemp(prefix="plan-extract-cache-")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+# Prefect's temporary server may start slowly on a busy machine: a generous limit, not a failure.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "300")
+# Likewise Dask's local cluster (test_dask): its processes connect late on a busy machine.
+os.environ.setdefault("DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT", "120s")
 
 
 def sample_folder(tmp: Path, suffix: str) -> Path:

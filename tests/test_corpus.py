@@ -1,6 +1,6 @@
 """Our own corpus of unseen-shaped plans (tests/corpus): generated from one spec per document,
-run through the real flow once per format, scored with tests/gold/score.py against gold computed
-from the same specs."""
+run through the real flow once per format, scored with the shared scorer (../shared/gold/score.py)
+against gold computed from the same specs."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from shared_files import GOLD, gold_scorer, needs
+
 CORPUS = Path(__file__).parent / "corpus"
-GOLD_SCORER = Path(__file__).parent / "gold" / "score.py"
 FORMATS = ["md", "docx", "pdf", "xlsx", "csv"]
 MIN_HEADLINE = {"xlsx": 0.99, "csv": 0.99}  # spreadsheet trackers; 0.95 for the others
 
@@ -91,12 +92,12 @@ def test_corpus_is_deterministic_and_consistent(corpus_dir: Path, tmp_path: Path
             assert (corpus_dir / f"{stem}.{fmt}").exists() == _rendered(corpus_dir, stem, fmt), f"{stem}.{fmt}"
 
 
+@needs(GOLD)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_corpus_headline_per_format(corpus_dir: Path, corpus_runs, fmt: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     out = corpus_runs(fmt)
-    score = _load("gold_score_corpus", GOLD_SCORER)
     result = tmp_path / "s.json"
-    score.main([str(out), str(_gold_dir(corpus_dir, fmt)), "--json", str(result)])
+    gold_scorer().main([str(out), str(_gold_dir(corpus_dir, fmt)), "--json", str(result)])
     scores = json.loads(result.read_text())
     missing = [stem for stem in scores["missing"] if _rendered(corpus_dir, stem, fmt)]
     assert not missing, f"{fmt}: documents with no rendering in the run: {missing}"

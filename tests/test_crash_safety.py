@@ -97,7 +97,7 @@ def _write(gen: Path, out: Path, kill_after: float | None = None) -> bool:
     receive, send = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_writer, args=(gen, out, send))
     proc.start()
-    assert receive.recv() == "ready"
+    assert receive.poll(300) and receive.recv() == "ready", "the writer process did not start"
     if kill_after is not None:
         time.sleep(kill_after)
         try:
@@ -181,12 +181,13 @@ def test_sigterm_mid_run_stops_cleanly_and_keeps_the_previous_datasets(tmp_path:
     proc = subprocess.Popen([sys.executable, "-m", "extract", "run", str(inbox), "--out", str(out), "--no-progress"],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        deadline = time.monotonic() + 120
-        while not list(tmp_path.glob(".out.spool-*")) and time.monotonic() < deadline:
+        deadline = time.monotonic() + 300  # Prefect's temporary server starts first: slow on a busy machine
+        while not list(tmp_path.glob(".out.spool-*")) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)  # the spool appears when extraction starts
         assert proc.poll() is None, proc.communicate()[0]
+        assert list(tmp_path.glob(".out.spool-*")), "extraction did not start within 300 s"
         proc.send_signal(signal.SIGTERM)
-        output, _ = proc.communicate(timeout=60)
+        output, _ = proc.communicate(timeout=120)
     finally:
         if proc.returncode is None:
             os.killpg(proc.pid, signal.SIGKILL)
@@ -194,6 +195,15 @@ def test_sigterm_mid_run_stops_cleanly_and_keeps_the_previous_datasets(tmp_path:
     assert proc.returncode == 130, output
     assert f"interrupted; {out} holds the datasets of the last run that finished" in output
     assert _fingerprint(out) == before
-    time.sleep(1)
-    with pytest.raises(ProcessLookupError):
-        os.killpg(proc.pid, 0)  # no process of the run's group is left
+    deadline = time.monotonic() + 60  # what it started may take a moment to finish exiting
+    while _group_alive(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _group_alive(proc.pid), "the run left processes running (its Prefect server, workers?)"
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True

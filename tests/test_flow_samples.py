@@ -1,8 +1,8 @@
-"""The real Prefect flow over the .md sample exports, scored against the hand-checked gold."""
+"""The real Prefect flow over the .md sample exports, scored against the hand-checked gold
+(``../shared/gold``: the gold files and score.py)."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from datetime import date
 from pathlib import Path
@@ -12,22 +12,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from extract.outputs.records import ExtractedDocument
-
-GOLD = Path(__file__).parent / "gold"
+from shared_files import GOLD, gold_scorer, needs
 
 DATASETS = ["documents", "actions", "milestones", "recommendations", "code_refs", "owners", "warnings"]
 
 
-def _score_module():
-    spec = importlib.util.spec_from_file_location("gold_score", GOLD / "score.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def per_document_headline(out: Path) -> dict[str, float]:
-    score = _score_module()
+    score = gold_scorer()
     golds = {p.name[: -len(".gold.json")]: json.loads(p.read_text()) for p in GOLD.glob("*.gold.json")}
     tables = score.load(out)
     result = {}
@@ -55,6 +46,7 @@ def test_every_contract_file_is_written(flow_run_md: Path) -> None:
         ExtractedDocument.model_validate_json(path.read_text())
 
 
+@needs(GOLD)
 def test_md_samples_score_at_least_097(flow_run_md: Path) -> None:
     scores = per_document_headline(flow_run_md)
     assert set(scores) == {"cfs-directorate-plan-2003.md", "childrens-services-action-matrix.md"}
@@ -62,6 +54,7 @@ def test_md_samples_score_at_least_097(flow_run_md: Path) -> None:
         assert value >= 0.97, f"{name}: headline {value:.3f}"
 
 
+@needs(GOLD)
 @pytest.mark.parametrize("suffix", [".docx", ".pdf"])
 def test_other_renderings_score_at_least_097_and_match_md(flow_runs, flow_run_md: Path, suffix: str) -> None:  # type: ignore[no-untyped-def]
     scores = per_document_headline(flow_runs(suffix))

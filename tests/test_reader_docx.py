@@ -14,8 +14,8 @@ from docx.oxml.ns import qn
 from extract.errors import ReadFailed, TooLarge, Unsupported
 from extract.model import BlockKind
 from extract.readers import read
+from shared_files import REALWORLD, needs
 
-REALWORLD = Path(__file__).parent / "data" / "realworld"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
@@ -31,6 +31,7 @@ def _rows(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
     return [[c.text for c in r.cells] for r in table.rows]
 
 
+@needs(REALWORLD)
 def test_table_in_a_text_box_is_read_once() -> None:
     assert len(docx.Document(str(_path("table-inside-text-box.docx"))).tables) == 0  # python-docx sees none
     doc = _read("table-inside-text-box.docx")
@@ -38,12 +39,14 @@ def test_table_in_a_text_box_is_read_once() -> None:
     assert _rows(doc.tables[0])[0] == ["This is a test", "This is another test."]
 
 
+@needs(REALWORLD)
 def test_tables_inside_content_controls() -> None:
     doc = _read("complicated-doc-table-in-content-control.docx")
     assert len(doc.tables) == 3
     assert ["400", "500", "600"] in _rows(doc.tables[0]) + _rows(doc.tables[1]) + _rows(doc.tables[2])
 
 
+@needs(REALWORLD)
 def test_vertical_merges_are_one_cell_with_its_text_once() -> None:
     doc = _read("course-schedule-vmerge-nested-tables.docx")
     merged = [c for t in doc.tables for r in t.rows for c in r.cells if c.row_span > 1]
@@ -53,6 +56,7 @@ def test_vertical_merges_are_one_cell_with_its_text_once() -> None:
     assert table.cell_at(merged[0].row + 1, merged[0].col) is merged[0]
 
 
+@needs(REALWORLD)
 def test_nested_tables_are_nested() -> None:
     doc = _read("course-schedule-vmerge-nested-tables.docx")
     nested = [t for t in doc.tables if t.parent is not None]
@@ -65,6 +69,7 @@ def test_nested_tables_are_nested() -> None:
     assert {b.table for b in doc.blocks if b.kind is BlockKind.table} == {t.index for t in doc.tables if t.parent is None}
 
 
+@needs(REALWORLD)
 def test_nested_only_document_keeps_its_text() -> None:
     # python-docx gives 3 outer tables whose cells are empty: all the text is in nested tables.
     doc = _read("drilling-procedure-nested-shaded-tables.docx")
@@ -72,11 +77,13 @@ def test_nested_only_document_keeps_its_text() -> None:
     assert "Task Name:" in {c.text for t in doc.tables for r in t.rows for c in r.cells}
 
 
+@needs(REALWORLD)
 def test_grid_before_offsets_place_cells_in_their_grid_column() -> None:
     doc = _read("tables-incomplete-rows-gridbefore.docx")
     assert [(c.col, c.text) for c in doc.tables[3].rows[1].cells] == [(1, "c"), (2, "d")]
 
 
+@needs(REALWORLD)
 def test_tracked_changes_are_read_as_accepted() -> None:
     doc = _read("analytical-method-tracked-changes-tables.docx")
     text = " ".join(doc.text().split())
@@ -86,6 +93,7 @@ def test_tracked_changes_are_read_as_accepted() -> None:
     assert rows == [["111", "222"], ["333", "444"], ["777", "888"]]  # the deleted row is gone
 
 
+@needs(REALWORLD)
 def test_shading_becomes_the_cell_fill() -> None:
     doc = _read("drilling-procedure-nested-shaded-tables.docx")
     fills = {c.text: c.fill for t in doc.tables for r in t.rows for c in r.cells if c.fill}
@@ -118,16 +126,19 @@ def test_shading_maps_to_status_in_an_action_table(tmp_path: Path) -> None:
     assert status == {"1.1": "red", "1.2": "amber", "1.3": "green"}  # a printed word wins over colour
 
 
+@needs(REALWORLD)
 def test_a_docx_renamed_doc_is_read_by_its_content() -> None:
     doc = _read("docx-content-with-doc-extension.doc")
     assert doc.format == "docx" and doc.blocks
 
 
+@needs(REALWORLD)
 def test_renamed_main_part_is_found_through_relationships() -> None:
     doc = _read("renamed-main-document-part.docx")
     assert doc.blocks
 
 
+@needs(REALWORLD)
 @pytest.mark.parametrize(
     ("name", "error", "reason"),
     [("legacy-word-form-with-tables.doc", Unsupported, "legacy Word .doc: save as .docx"),

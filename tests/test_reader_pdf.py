@@ -10,9 +10,9 @@ from extract.errors import Damaged, Encrypted, NoTextLayer
 from extract.model import BlockKind
 from extract.readers import read
 from extract.run.pipeline import extract_file
+from shared_files import REALWORLD, needs
 
-DATA = Path(__file__).parent / "data" / "realworld" / "pdf"
-TRUNCATED = Path(__file__).parent / "data" / "truncated.pdf"
+DATA = REALWORLD / "pdf"
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
 
@@ -63,27 +63,35 @@ def test_every_value_on_the_sample_pdfs_matches_gold() -> None:
     assert result.document.pages == 12 and result.document.status == "ok"
 
 
+@needs(DATA)
 def test_encrypted() -> None:
     with pytest.raises(Encrypted, match="password"):
         read(DATA / "encrypted-password-test.pdf", "x.pdf")
 
 
+@needs(DATA)
 def test_scanned_pages_need_ocr() -> None:
     with pytest.raises(NoTextLayer, match="OCR"):
         read(DATA / "scanned-table-merged-header-no-text.pdf", "x.pdf")
 
 
-def test_truncated() -> None:
+@needs(DATA)
+def test_truncated(tmp_path: Path) -> None:
+    """A partial download: the first 60,000 bytes of a 16-page report."""
+    truncated = tmp_path / "truncated.pdf"
+    truncated.write_bytes((DATA / "ca-warn-report-multipage-table.pdf").read_bytes()[:60_000])
     with pytest.raises(Damaged, match="re-download"):
-        read(TRUNCATED, "x.pdf")
+        read(truncated, "x.pdf")
 
 
+@needs(DATA)
 def test_bad_colour_space_is_read_with_a_warning() -> None:
     result = extract_file(DATA / "google-env-report-bad-colorspace.pdf", DATA)
     assert result.document.status == "partial"
     assert [w.code for w in result.warnings] == ["R202"]
 
 
+@needs(DATA)
 def test_row_and_column_spans() -> None:
     doc = read(DATA / "ca-managed-care-enrollment-row-span.pdf", "x.pdf")
     cell = next(c for t in doc.tables for r in t.rows for c in r.cells if c.text == "Sacramento")
@@ -113,6 +121,7 @@ def test_fill_colour_from_filled_rectangles(tmp_path: Path) -> None:
     assert {a.action_ref: a.status for a in result.actions} == {"1.1": "red", "1.2": "green"}
 
 
+@needs(DATA)
 def test_rotated_page_reads_like_its_landscape_copy() -> None:
     """/Rotate 90: the same table as the upright landscape copy of the page, word for word."""
     upright = read(DATA / "fbi-nics-firearm-checks-landscape.pdf", "a.pdf").tables[0]
@@ -123,6 +132,7 @@ def test_rotated_page_reads_like_its_landscape_copy() -> None:
     assert words(turned)[1] == "State / Territory"
 
 
+@needs(DATA)
 def test_table_drawn_sideways_on_an_upright_page() -> None:
     doc = read(DATA / "india-nutrition-survey-text-rotated-table.pdf", "n.pdf")
     first = [c.text.split("\n")[0] for c in doc.tables[0].rows[0].cells]
@@ -130,6 +140,7 @@ def test_table_drawn_sideways_on_an_upright_page() -> None:
     assert [c.text for c in doc.tables[0].rows[2].cells][:3] == ["Kerala", "5738", "6633"]
 
 
+@needs(DATA)
 def test_unruled_real_budget_table() -> None:
     """Whitespace-aligned columns, no ruling at all: the line strategy finds nothing."""
     doc = read(DATA / "india-union-budget-unruled.pdf", "b.pdf")
@@ -165,6 +176,7 @@ def test_unruled_plan_over_two_pages_is_one_table_with_its_actions(tmp_path: Pat
     assert [m.date_end.isoformat() for m in actions["60"].milestones] == ["2010-03-31"]
 
 
+@needs(DATA)
 def test_long_real_plan_without_references_yields_its_action_rows() -> None:
     """A 65-page French municipal plan: action tables on pages 26-30 with no reference column,
     themes merged down a column, headers in capitals with accents. Every action row becomes an

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,14 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shuti
 
 
 def _dom(page: Path, fragment: str = "") -> str:
-    assert CHROMIUM, "headless Chromium is needed for this test: apt-get install chromium (.ci/run does)"
-    out = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", page.resolve().as_uri() + fragment],
-        capture_output=True, text=True, timeout=120, check=True,
-    )
+    assert CHROMIUM, "headless Chromium is needed for this test: make test installs it (apt-get install chromium)"
+    # A profile of its own: another Chromium on the machine (another test run) cannot hold its lock.
+    with tempfile.TemporaryDirectory(prefix="plan-extract-chromium-") as profile:
+        out = subprocess.run(
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={profile}",
+             "--dump-dom", page.resolve().as_uri() + fragment],
+            capture_output=True, text=True, timeout=300, check=True,
+        )
     return out.stdout
 
 

@@ -24,6 +24,7 @@ def _free_port() -> int:
 
 
 def _wait(fn, timeout: float):  # type: ignore[no-untyped-def]
+    """Ask until ``fn`` gives a value: a busy server may be slow or answer an error meanwhile."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -39,7 +40,7 @@ def _wait(fn, timeout: float):  # type: ignore[no-untyped-def]
 def _stop(proc: subprocess.Popen) -> None:
     proc.send_signal(signal.SIGINT)
     try:
-        proc.wait(timeout=30)
+        proc.wait(timeout=60)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
@@ -57,21 +58,21 @@ def test_cron_deployment_on_a_real_server(tmp_path: Path) -> None:
     (inbox / "matrix.md").write_bytes((SAMPLES / "childrens-services-action-matrix.md").read_bytes())
     serve = None
     try:
-        _wait(lambda: httpx.get(f"{api}/health", timeout=5).status_code == 200, 180)
+        _wait(lambda: httpx.get(f"{api}/health", timeout=10).status_code == 200, 300)
         serve = subprocess.Popen(
             [str(BIN / "plan-extract"), "serve", str(inbox), "--out", str(out), "--cron", "0 2 * * *", "--name", "nightly"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
-        deployment = _wait(lambda: (r := httpx.get(f"{api}/deployments/name/plan-extract/nightly", timeout=5)).status_code == 200
-                           and r.json(), 120)
+        deployment = _wait(lambda: (r := httpx.get(f"{api}/deployments/name/plan-extract/nightly", timeout=10)).status_code == 200
+                           and r.json(), 300)
         crons = [s["schedule"].get("cron") for s in deployment["schedules"]]
         assert crons == ["0 2 * * *"] and deployment["schedules"][0]["schedule"]["timezone"] == "Europe/London"
 
         # A busy server can answer an error (its SQLite is shared with the scheduler): ask again.
         run = _wait(lambda: (r := httpx.post(f"{api}/deployments/{deployment['id']}/create_flow_run", json={},
-                                             timeout=10)).is_success and r.json(), 60)
-        state = _wait(lambda: (s := httpx.get(f"{api}/flow_runs/{run['id']}", timeout=5).json()["state"]["type"])
-                      in ("COMPLETED", "FAILED", "CRASHED") and s, 240)
+                                             timeout=30)).is_success and r.json(), 120)
+        state = _wait(lambda: (r := httpx.get(f"{api}/flow_runs/{run['id']}", timeout=10)).is_success
+                      and (s := r.json()["state"]["type"]) in ("COMPLETED", "FAILED", "CRASHED") and s, 600)
         assert state == "COMPLETED"
         assert (out / "documents.parquet").exists() and (out / "report.html").exists()
         import duckdb
@@ -79,8 +80,8 @@ def test_cron_deployment_on_a_real_server(tmp_path: Path) -> None:
         [(flow_run_id,)] = duckdb.sql(f"select flow_run_id from '{out}/runs.parquet'").fetchall()
         assert flow_run_id == run["id"]
         # The run left its artifacts on the server: documents by status, and the problems.
-        arts = httpx.post(f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}},
-                          timeout=10).json()
+        arts = _wait(lambda: (r := httpx.post(f"{api}/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run["id"]]}}},
+                                              timeout=10)).is_success and r.json(), 120)
         assert {a["key"] for a in arts} >= {"documents-by-status", "run-problems"}
         problems = next(a for a in arts if a["key"] == "run-problems")["data"]
         [(n_warnings, code, message)] = duckdb.sql(

@@ -3,7 +3,7 @@
     python tests/corpus/build.py OUT_DIR
 
 writes OUT_DIR/<stem>.{md,docx,pdf,xlsx,csv} for every spec, OUT_DIR/gold/<stem>.gold.json (the
-format of tests/gold/README.md) and OUT_DIR/gold-csv/<stem>.gold.json (the CSV export's gold: no
+format of ../shared/gold/README.md) and OUT_DIR/gold-csv/<stem>.gold.json (the CSV export's gold: no
 status where the status was only a fill). The spreadsheet renderings are in render_sheet.py.
 
 One YAML file per document states both what is printed and what a careful reader takes from it:
