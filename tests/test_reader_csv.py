@@ -123,6 +123,20 @@ def test_a_second_table_under_its_own_heading_and_notes_below(tmp_path: Path) ->
         ("1.1", "1", "Homes"), ("1.2", "1", "Homes"), ("2.1", "2", "Neighbourhoods"), ("2.2", "2", "Neighbourhoods")]
 
 
+def test_a_line_naming_a_numbered_division_is_a_heading_in_any_case(tmp_path: Path) -> None:
+    rows = ROWS + [[], ["Appendix 1: Joint Area Review recommendations"],
+                   ["The review team recommended that the council and its partners should:"],
+                   ["JAR-1 Improve the proportion of young people in education, training or employment."],
+                   ["Appendix 2: HMIP recommendations"], ["HMIP 1 Ensure that an initial assessment is completed."]]
+    path = tmp_path / "plan.csv"
+    path.write_text(_csv(rows, ","), encoding="utf-8")
+    kinds = {b.text: b.kind for b in read(path, path.name).blocks}
+    assert kinds["Appendix 1: Joint Area Review recommendations"] is BlockKind.heading
+    assert kinds["Appendix 2: HMIP recommendations"] is BlockKind.heading
+    assert kinds["The review team recommended that the council and its partners should:"] is BlockKind.paragraph
+    assert kinds["JAR-1 Improve the proportion of young people in education, training or employment."] is BlockKind.paragraph
+
+
 def test_blank_spacer_rows_inside_the_table_keep_it_one_table(tmp_path: Path) -> None:
     rows = ROWS[:6] + [[]] + ROWS[6:] + [[], ["Theme 2: Streets"], [],
                                           ["2.1", "Open a community hub", "Cara Doyle", "June 2025", "Red"]]
