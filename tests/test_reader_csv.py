@@ -123,6 +123,37 @@ def test_a_second_table_under_its_own_heading_and_notes_below(tmp_path: Path) ->
         ("1.1", "1", "Homes"), ("1.2", "1", "Homes"), ("2.1", "2", "Neighbourhoods"), ("2.2", "2", "Neighbourhoods")]
 
 
+def test_a_line_naming_a_numbered_division_is_a_heading_in_any_case(tmp_path: Path) -> None:
+    rows = ROWS + [[], ["Appendix 1: Joint Area Review recommendations"],
+                   ["The review team recommended that the council and its partners should:"],
+                   ["JAR-1 Improve the proportion of young people in education, training or employment."],
+                   ["Appendix 2: HMIP recommendations"], ["HMIP 1 Ensure that an initial assessment is completed."]]
+    path = tmp_path / "plan.csv"
+    path.write_text(_csv(rows, ","), encoding="utf-8")
+    kinds = {b.text: b.kind for b in read(path, path.name).blocks}
+    assert kinds["Appendix 1: Joint Area Review recommendations"] is BlockKind.heading
+    assert kinds["Appendix 2: HMIP recommendations"] is BlockKind.heading
+    assert kinds["The review team recommended that the council and its partners should:"] is BlockKind.paragraph
+    assert kinds["JAR-1 Improve the proportion of young people in education, training or employment."] is BlockKind.paragraph
+
+
+def test_a_grouped_list_item_with_no_x_is_an_item_not_a_section(tmp_path: Path) -> None:
+    # Saved from a workbook whose section and group rows were merged across: in the CSV an item
+    # with no X under Short/Medium/Long looks just like them (one field, the rest empty).
+    rows = [["Initiative", "Short", "Medium", "Long", "Department"], ["1. ENERGY"], ["a. Buildings"],
+            ["Current Efforts"], ["1. Track monthly electricity use for all Town facilities"],
+            ["2. Purchase ENERGY STAR equipment when office equipment is replaced", "X"],
+            ["3. Publish an annual energy report for the Town's buildings and vehicles"],
+            ["Proposed Efforts"], ["1. Conduct energy audits of the five largest Town buildings", "X"],
+            ["2. WATER"], ["a. Water Supply"], ["Current Efforts"], ["1. Meter every Town building"],
+            ["Proposed Efforts"], ["1. Fix leaks in the water mains", "", "X"], ["2. Offer rebates for rain barrels"]]
+    path = tmp_path / "plan.csv"
+    path.write_text(_csv(rows, ","), encoding="utf-8")
+    assert [a[0] for a in _actions(path)] == [
+        "1.a/current-efforts/1", "1.a/current-efforts/2", "1.a/current-efforts/3", "1.a/proposed-efforts/1",
+        "2.a/current-efforts/1", "2.a/proposed-efforts/1", "2.a/proposed-efforts/2"]
+
+
 def test_blank_spacer_rows_inside_the_table_keep_it_one_table(tmp_path: Path) -> None:
     rows = ROWS[:6] + [[]] + ROWS[6:] + [[], ["Theme 2: Streets"], [],
                                           ["2.1", "Open a community hub", "Cara Doyle", "June 2025", "Red"]]

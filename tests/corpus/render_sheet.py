@@ -133,7 +133,9 @@ class _Workbook:
         spec, sh = self.spec, self.main
         width = max([len(b["actions"]["columns"]) for b in spec["blocks"] if "actions" in b]
                     + [len(b["table"]["header"]) for b in spec["blocks"] if "table" in b]
-                    + [len(b["recs_table"]["columns"]) for b in spec["blocks"] if "recs_table" in b] + [1])
+                    + [len(b["recs_table"]["columns"]) for b in spec["blocks"] if "recs_table" in b]
+                    + [len(b["records"]["columns"]) for b in spec["blocks"] if "records" in b]
+                    + [len(b["grouped"]["header"]) for b in spec["blocks"] if "grouped" in b] + [1])
         r = sh.add({0: _text(spec["title"], bold=True, size=14)})
         if width > 1:
             sh.merges.append((r, 0, r, width - 1))
@@ -162,8 +164,10 @@ class _Workbook:
                 for section in rl["sections"]:
                     if section.get("heading", True) and section.get("name"):
                         sh.add({0: _text(section["name"], bold=True, size=12)})
+                    for para in section.get("intro", []):
+                        sh.add({0: _text(para)})
                     for n, item in enumerate(section["items"], start=1):
-                        sh.add({0: _text(f"{n}. {self.corpus.rec_line(recs[item['id']], item)}")})
+                        sh.add({0: _text(self.corpus.rec_list_line(rl, n, recs[item["id"]], item))})
                 sh.add()
             elif "recs_table" in block:
                 rt = block["recs_table"]
@@ -176,8 +180,70 @@ class _Workbook:
                     for item in section["items"]:
                         sh.add({c: _text(v) for c, v in enumerate(self.corpus.rec_cells(rt, recs[item["id"]], item))})
                 sh.add()
+            elif "records" in block:
+                self.records(block["records"])
+            elif "keyvalue" in block:
+                self.keyvalue(block["keyvalue"])
+            elif "grouped" in block:
+                self.grouped(block["grouped"])
         self.extras()
         return self.sheets
+
+    # -- the layout families of issue #14 (build.py: records, keyvalue, grouped) -------------------
+
+    def records(self, rb: dict) -> None:
+        """One block of rows per action, stacked down the sheet under its goal heading: the label
+        (``Strategy``) with the action's text merged across the other columns, the bold attribute
+        header row and its value row, a blank row after each block."""
+        sh, cols = self.main, rb["columns"]
+        k = len(cols)
+        label_fill = ("rgb", rb.get("label_shade", "#BDD7EE").lstrip("#").upper())
+        header_fill = ("rgb", rb.get("header_shade", "#DEEAF6").lstrip("#").upper())
+        for theme in rb["themes"]:
+            sh.add({0: _text(theme["label"], bold=True, size=12)})
+            for para in theme.get("intro", []):
+                sh.add({0: _text(para)})
+            sh.add()
+            for a in theme["actions"]:
+                r = sh.add({0: _text(rb.get("label", "Strategy"), bold=True, fill=label_fill), 1: _text(a["title"])})
+                if k > 2:
+                    sh.merges.append((r, 1, r, k - 1))
+                sh.add({c: _text(col["header"], bold=True, fill=header_fill) for c, col in enumerate(cols)})
+                sh.add({c: _text(v) for c, v in enumerate(self.corpus.record_values(rb, a)) if v})
+                sh.add()
+
+    def keyvalue(self, kv: dict) -> None:
+        """Paragraphs as one-cell rows: the bold numbered action, each ``Key: value`` line in a row
+        of its own, a blank row between actions; priority headings and their intros above."""
+        sh = self.main
+        for theme in kv["themes"]:
+            if theme.get("label"):
+                sh.add({0: _text(theme["label"], bold=True, size=12)})
+            for para in theme.get("intro", []):
+                sh.add({0: _text(para)})
+            sh.add()
+            for a in theme["actions"]:
+                sh.add({0: _text(self.corpus.kv_title(kv, a), bold=True)})
+                for key, value in self.corpus.kv_lines(kv, a):
+                    sh.add({0: _text(f"{key}: {value}")})
+                for para in a.get("after", []):
+                    sh.add({0: _text(para)})
+                sh.add()
+
+    def grouped(self, g: dict) -> None:
+        """One table: the bold header, section / subsection / group rows merged across and bold,
+        each initiative with its number typed in the cell and an X under its timescale."""
+        sh = self.main
+        k = len(g["header"])
+        sh.add({c: _text(h, bold=True, fill=("rgb", "D9D9D9")) for c, h in enumerate(g["header"])})
+        shades = {"section": ("rgb", "C6E0B4"), "subsection": ("rgb", "E2EFDA")}
+        for kind, cells in self.corpus.grouped_rows(g):
+            if kind == "item":
+                sh.add({c: _text(v) for c, v in enumerate(cells) if v})
+                continue
+            r = sh.add({0: _text(cells, bold=True, fill=shades.get(kind))})
+            sh.merges.append((r, 0, r, k - 1))
+        sh.add()
 
     # -- action tables ----------------------------------------------------------------------------
 
@@ -399,11 +465,13 @@ def render_csv(spec: dict, path: Path, corpus: Any) -> None:
                    if (r, c) != (r0, c0)}
         cols = [c for c in range(width) if c not in sheet.hidden_cols]
         if n:
-            writer.writerow([""] * len(cols))
+            writer.writerow([""] * len(cols) if len(cols) > 1 else [])
         for r, row in enumerate(sheet.rows):
             if r in sheet.hidden_rows:
                 continue
-            writer.writerow([row[c].printed if c in row and (r, c) not in covered else "" for c in cols])
+            fields = [row[c].printed if c in row and (r, c) not in covered else "" for c in cols]
+            # Excel writes a blank row of a one-column sheet as an empty line (csv would write "")
+            writer.writerow(fields if len(fields) > 1 or fields[0] else [])
     text = buf.getvalue()
     if "csv_cp1252" in features:
         path.write_bytes(text.encode("cp1252"))

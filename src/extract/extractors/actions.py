@@ -265,6 +265,7 @@ class ActionTableReader:
         groups = self._group_labels()
         sections: list[tuple[str, str]] = []  # (label, name) outermost first
         group: str | None = None
+        expect: int | None = None  # the number the next item of the current group prints
         numbers = [m.group(1) for r in body for c in r.cells if c.col == self.title_col
                    for m in [_NUMBERED_RE.match(c.text)] if m] if self.numbered else []
         paths = len(set(numbers)) < len(numbers)
@@ -279,8 +280,11 @@ class ActionTableReader:
             if wide is not None and _slug(wide) in groups:
                 group = wide
                 current = None
+                expect = 1
                 continue
-            as_theme = self._theme_row(row, grid, dotted)
+            # an item of the group whose empty cells an export ran across is not a section
+            item = wide is not None and group is not None and self._next_item(wide, expect)
+            as_theme = None if item else self._theme_row(row, grid, dotted)
             if as_theme:
                 label, name = as_theme
                 sections = _push_section(sections, label, name)
@@ -294,6 +298,8 @@ class ActionTableReader:
             printed = None
             if self.numbered:
                 ref, printed = self._numbered_ref(row, theme_ref, group, paths)
+                if printed and printed.isdigit():
+                    expect = int(printed) + 1
             else:
                 ref = self._ref_text(row) if self.ref_col is not None else self._positional_ref(row, grid)
             if self.theme_col is not None:
@@ -313,6 +319,18 @@ class ActionTableReader:
         self.last = current
         self.theme_state = (theme_ref, theme)
         return drafts
+
+    def _next_item(self, text: str, expect: int | None) -> bool:
+        """A row printed as one cell across a numbered, grouped table that is the group's next
+        item (``2. Offer rebates for rain barrels``), not a section: a CSV (or a workbook whose
+        lone first-column cells run across) cannot tell them apart by their span. The first item
+        right after a group row, or the group's next number in sentence case (a section row is
+        in capitals or Title Case: ``2. WATER``, ``2. Planning and Land Use``)."""
+        m = _NUMBERED_RE.match(text)
+        if not self.numbered or expect is None or not m or int(m.group(1)) != expect:
+            return False
+        words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text[m.end():]) if w.lower() not in _MINOR_WORDS]
+        return expect == 1 or any(w[0].islower() for w in words)
 
     def _numbered_ref(self, row: Row, theme_ref: str | None, group: str | None, paths: bool) -> tuple[str, str | None]:
         """``3. Encourage …`` in the title cell: the printed number, and where numbering restarts
@@ -448,6 +466,9 @@ def _push_section(sections: list[tuple[str, str]], label: str | None, name: str)
             continue
         break
     return out + [(label, name)]
+
+
+_MINOR_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 
 
 def _is_section_title(text: str) -> bool:

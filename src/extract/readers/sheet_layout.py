@@ -6,7 +6,8 @@ person reads the sheet:
 
 * a run of rows with two or more filled cells is a table; rows holding one cell above it are
   headings and paragraphs (a bold or large one-cell row is a heading, and so is a short line
-  directly above a table or a list: its caption; in a CSV, with no bold, a Title Case line too);
+  directly above a table or a list: its caption; in a CSV, with no bold, a Title Case line too,
+  and a short line naming a numbered division: ``Appendix 1: JAR recommendations``);
   one-cell rows inside the run are part of the table (a theme row across it);
 * blank rows end a run; the next run continues the same table when its first full row is not a
   header (not all bold, not the table's own header repeated) and it shares the table's columns,
@@ -32,6 +33,10 @@ from .text import _heading_level, _looks_like_heading
 
 SHEET_STYLE = "sheet"  # Block.style of the heading that names a worksheet
 _LIST_START_RE = re.compile(r"^\s*(?:\d{1,2}[.)]\s|[•▪◦·‣\uf0b7*-]\s)")
+# A line naming a numbered division of the document (``Appendix 1: …``, ``Part B: …``) heads what
+# follows, in whatever case its words are.
+_DIVISION_RE = re.compile(r"^(?:appendix|annexe?|part|section|chapter|schedule)\s+(?:\d{1,2}|[A-Z]|[IVX]{1,4})\s*[:.–—-]\s*\S",
+                          re.I)
 
 
 @dataclass
@@ -179,7 +184,7 @@ class _Emitter:
             if (cell.bold or big or caption) and _looks_like_heading(text, True):
                 return 2 if big else 3  # under the sheet name (level 1)
             return None
-        if _looks_like_heading(text, caption):
+        if _looks_like_heading(text, caption or bool(_DIVISION_RE.match(text))):
             first = not any(b.kind is BlockKind.heading for b in self.doc.blocks)
             return 1 if first else _heading_level(text)
         return None
