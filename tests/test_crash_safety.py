@@ -24,6 +24,7 @@ from extract.outputs.records import ExtractedDocument
 from extract.outputs.writers import run_lock, write_datasets
 from extract.run.pipeline import extract_file
 from extract.settings import Settings
+from processes import group_gone
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 KILLS = 20
@@ -195,15 +196,4 @@ def test_sigterm_mid_run_stops_cleanly_and_keeps_the_previous_datasets(tmp_path:
     assert proc.returncode == 130, output
     assert f"interrupted; {out} holds the datasets of the last run that finished" in output
     assert _fingerprint(out) == before
-    deadline = time.monotonic() + 60  # what it started may take a moment to finish exiting
-    while _group_alive(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not _group_alive(proc.pid), "the run left processes running (its Prefect server, workers?)"
-
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    assert group_gone(proc.pid), "the run left processes running (its Prefect server, workers?)"

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+from processes import group_gone
+
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SETTLE_S = 2.0  # the watch's --settle (its default)
 
@@ -99,16 +101,9 @@ def test_watch_reacts_to_new_changed_and_deleted_files(tmp_path: Path) -> None:
         stopped = True
         assert proc.returncode == 0
         assert output.rstrip().endswith("stopped watching")
-        assert _wait(lambda: not _group_alive(proc.pid), 60), "the watch left processes running (its Prefect server?)"
+        assert group_gone(proc.pid), "the watch left processes running (its Prefect server?)"
     finally:
         if not stopped:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
 
-
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
