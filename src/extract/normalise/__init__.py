@@ -1,0 +1,1 @@
+"""Normalisers: dates, owners, codes and RAG status, from printed words to contract values."""
