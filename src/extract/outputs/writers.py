@@ -85,6 +85,14 @@ def _first_page(prov: list[Any]) -> int | None:
     return min(pages) if pages else None
 
 
+def _add_dated_and_coded(out: dict[str, list[dict[str, Any]]], parent: Any, did: str) -> None:
+    """An action's or recommendation's milestones and code references, as flat rows."""
+    for m in parent.milestones:
+        out["milestones"].append({**m.model_dump(exclude={"prov"}), "document_id": did, "page": _first_page(m.prov), "provenance": _prov_json(m.prov)})
+    for c in parent.code_refs:
+        out["code_refs"].append({**c.model_dump(exclude={"prov"}), "document_id": did, "page": _first_page(c.prov), "provenance": _prov_json(c.prov)})
+
+
 def rows_for(doc: ExtractedDocument) -> dict[str, list[dict[str, Any]]]:
     """The flat rows one document contributes to each table."""
     did = doc.document.document_id
@@ -95,19 +103,13 @@ def rows_for(doc: ExtractedDocument) -> dict[str, list[dict[str, Any]]]:
         row["document_id"] = did
         row["provenance"] = json.dumps([s.model_dump(mode="json", exclude_none=True) for s in a.sources], ensure_ascii=False)
         out["actions"].append(row)
-        for m in a.milestones:
-            out["milestones"].append({**m.model_dump(exclude={"prov"}), "document_id": did, "page": _first_page(m.prov), "provenance": _prov_json(m.prov)})
-        for c in a.code_refs:
-            out["code_refs"].append({**c.model_dump(exclude={"prov"}), "document_id": did, "page": _first_page(c.prov), "provenance": _prov_json(c.prov)})
+        _add_dated_and_coded(out, a, did)
     for r in doc.recommendations:
         row = r.model_dump(exclude={"milestones", "code_refs", "sources"})
         row["document_id"] = did
         row["provenance"] = json.dumps([s.model_dump(mode="json", exclude_none=True) for s in r.sources], ensure_ascii=False)
         out["recommendations"].append(row)
-        for m in r.milestones:
-            out["milestones"].append({**m.model_dump(exclude={"prov"}), "document_id": did, "page": _first_page(m.prov), "provenance": _prov_json(m.prov)})
-        for c in r.code_refs:
-            out["code_refs"].append({**c.model_dump(exclude={"prov"}), "document_id": did, "page": _first_page(c.prov), "provenance": _prov_json(c.prov)})
+        _add_dated_and_coded(out, r, did)
     for o in doc.owners:
         out["owners"].append({**o.model_dump(), "document_id": did})
     for w in doc.warnings:

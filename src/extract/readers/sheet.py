@@ -29,12 +29,12 @@ from ..errors import Damaged, Encrypted, ReadFailed, TooLarge, Unsupported
 from ..model import BlockKind, Document, Provenance
 from ..settings import Settings
 from .numfmt import SheetSettings, format_value, sheet_settings
+from .ooxml_theme import theme_colours
 from .registry import register
 from .sheet_layout import SHEET_STYLE, Grid, GridCell, lay_out
 from .sniff import OLE_MAGIC, WORKBOOK_SUFFIXES, is_workbook_head, is_zip
 from .zipguard import check_parts
 
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _OLE_WORKBOOK = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le") + b"\x00\x00")
 _XLS_SUFFIXES = (".xls", ".xlt", ".xla")
@@ -314,26 +314,9 @@ def _count(n: int, word: str) -> str:
 
 def _theme_palette(xml: bytes | str | None) -> list[str]:
     """Theme colours by Excel's theme index: lt1, dk1, lt2, dk2, accent1…6, hlink, folHlink."""
-    if not xml:
+    by_name = theme_colours(xml)
+    if not by_name:
         return []
-    try:
-        from lxml import etree
-
-        parser = etree.XMLParser(resolve_entities=False, no_network=True)
-        root = etree.fromstring(xml.encode() if isinstance(xml, str) else xml, parser)
-    except Exception:  # noqa: BLE001 - a theme we cannot read only costs theme colours
-        return []
-    scheme = root.find(f".//{{{A}}}clrScheme")
-    if scheme is None:
-        return []
-    by_name: dict[str, str] = {}
-    for entry in scheme:
-        name = entry.tag.split("}")[1]
-        srgb = entry.find(f"{{{A}}}srgbClr")
-        sys_clr = entry.find(f"{{{A}}}sysClr")
-        value = srgb.get("val") if srgb is not None else (sys_clr.get("lastClr") if sys_clr is not None else None)
-        if value:
-            by_name[name] = value.upper()
     order = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6", "hlink", "folHlink"]
     return [by_name.get(n, "") for n in order]
 

@@ -20,13 +20,13 @@ from pathlib import Path
 from ..errors import Damaged, ReadFailed, Unsupported
 from ..model import BlockKind, Cell, Document, Para
 from ..textutil import collapse_ws, strip_bullet
+from .ooxml_theme import theme_colours
 from .registry import register
 from .sniff import is_workbook_head, is_zip
 from .zipguard import check_parts
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
 
 
@@ -497,25 +497,10 @@ def _theme_colours(part) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Theme colour names (accent1, dk1, …) → #RRGGBB from the package's theme part."""
     colours: dict[str, str] = {}
     try:
-        for rel in part.rels.values():
-            if rel.reltype.endswith("/theme"):
-                from lxml import etree
-
-                parser = etree.XMLParser(resolve_entities=False, no_network=True)
-                root = etree.fromstring(rel.target_part.blob, parser)
-                scheme = root.find(f".//{{{A}}}clrScheme")
-                if scheme is None:
-                    break
-                for entry in scheme:
-                    name = entry.tag.split("}")[1]
-                    srgb = entry.find(f"{{{A}}}srgbClr")
-                    sys_clr = entry.find(f"{{{A}}}sysClr")
-                    value = srgb.get("val") if srgb is not None else (sys_clr.get("lastClr") if sys_clr is not None else None)
-                    if value:
-                        colours[name] = value.upper()
-                break
+        theme = next((rel.target_part.blob for rel in part.rels.values() if rel.reltype.endswith("/theme")), None)
     except Exception:  # noqa: BLE001 - a theme we cannot read only costs theme colours
         return {}
+    colours = theme_colours(theme)
     aliases = {"dark1": "dk1", "light1": "lt1", "dark2": "dk2", "light2": "lt2", "text1": "dk1", "background1": "lt1",
                "text2": "dk2", "background2": "lt2"}
     for alias, name in aliases.items():
