@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import colorsys
 import re
-from bisect import bisect_left
 import warnings
 import zipfile
+from bisect import bisect_left
 from pathlib import Path
 from typing import Any
 
