@@ -137,6 +137,33 @@ def test_a_line_naming_a_numbered_division_is_a_heading_in_any_case(tmp_path: Pa
     assert kinds["JAR-1 Improve the proportion of young people in education, training or employment."] is BlockKind.paragraph
 
 
+def test_key_lines_are_never_headings_and_a_plan_division_always_is(tmp_path: Path) -> None:
+    rows = [["Housing Strategy Action Plan"], [], ["Priority 1: More homes of the right type"], [],
+            ["1. Bring forward council-owned sites for affordable housing."], ["Lead: Head of Housing and Regeneration"],
+            ["Timescale: Q4 2016/17"], ["By: June 2017"], ["Progress: Four sites identified."]]
+    path = tmp_path / "plan.csv"
+    path.write_text(_csv(rows, ","), encoding="utf-8")
+    kinds = {b.text: b.kind for b in read(path, path.name).blocks}
+    assert kinds["Priority 1: More homes of the right type"] is BlockKind.heading
+    for line in ("Lead: Head of Housing and Regeneration", "Timescale: Q4 2016/17", "By: June 2017"):
+        assert kinds[line] is BlockKind.paragraph, line
+
+
+def test_a_part_of_the_document_or_a_heading_over_prose_ends_the_table(tmp_path: Path) -> None:
+    part_b = [["Part B: HM Inspectorate of Probation inspection"],
+              ["No.", "Action", "Lead officer", "By when", "Status"],
+              ["B1", "Introduce a weekly report of assessments due", "Sarah Oyelaran", "Jun 2025", "Green"]]
+    goal_2 = [["Goal 2: Low-carbon transportation"],
+              ["Target: 15 percent of trips to work made by transit, walking or bicycle by 2030."], [],
+              ["2.1", "Complete the protected bicycle network", "Dana Wu", "2027", "Amber"]]
+    for extra in (part_b, goal_2):
+        path = tmp_path / "plan.csv"
+        path.write_text(_csv(ROWS + [[]] + extra, ","), encoding="utf-8")
+        doc = read(path, path.name)
+        assert len(doc.tables) == 2
+        assert next(b for b in doc.blocks if b.text == extra[0][0]).kind is BlockKind.heading
+
+
 def test_a_grouped_list_item_with_no_x_is_an_item_not_a_section(tmp_path: Path) -> None:
     # Saved from a workbook whose section and group rows were merged across: in the CSV an item
     # with no X under Short/Medium/Long looks just like them (one field, the rest empty).

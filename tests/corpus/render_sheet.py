@@ -75,6 +75,7 @@ class Sheet:
     hidden_cols: set[int] = field(default_factory=set)
     cf_ranges: list[tuple[int, int, int]] = field(default_factory=list)  # col, r0, r1 for status rules
     state: str = "visible"
+    widths: dict[int, float] = field(default_factory=dict)  # column widths an officer set (else 12 | 28 …)
 
     def add(self, cells: dict[int, SCell] | None = None) -> int:
         self.rows.append(cells or {})
@@ -197,6 +198,7 @@ class _Workbook:
         header row and its value row, a blank row after each block."""
         sh, cols = self.main, rb["columns"]
         k = len(cols)
+        self.set_widths([float(c.get("width", 1)) for c in cols], 90)
         label_fill = ("rgb", rb.get("label_shade", "#BDD7EE").lstrip("#").upper())
         header_fill = ("rgb", rb.get("header_shade", "#DEEAF6").lstrip("#").upper())
         for theme in rb["themes"]:
@@ -216,6 +218,7 @@ class _Workbook:
         """Paragraphs as one-cell rows: the bold numbered action, each ``Key: value`` line in a row
         of its own, a blank row between actions; priority headings and their intros above."""
         sh = self.main
+        sh.widths.setdefault(0, 110)  # one wide column for the paragraphs
         for theme in kv["themes"]:
             if theme.get("label"):
                 sh.add({0: _text(theme["label"], bold=True, size=12)})
@@ -235,6 +238,7 @@ class _Workbook:
         each initiative with its number typed in the cell and an X under its timescale."""
         sh = self.main
         k = len(g["header"])
+        self.set_widths([float(x) for x in g.get("widths", [4] + [0.7] * (k - 1))], 120)
         sh.add({c: _text(h, bold=True, fill=("rgb", "D9D9D9")) for c, h in enumerate(g["header"])})
         shades = {"section": ("rgb", "C6E0B4"), "subsection": ("rgb", "E2EFDA")}
         for kind, cells in self.corpus.grouped_rows(g):
@@ -244,6 +248,11 @@ class _Workbook:
             r = sh.add({0: _text(cells, bold=True, fill=shades.get(kind))})
             sh.merges.append((r, 0, r, k - 1))
         sh.add()
+
+    def set_widths(self, weights: list[float], total: float) -> None:
+        """Column widths in proportion to the printed table's (``total`` characters across)."""
+        for c, w in enumerate(weights):
+            self.main.widths.setdefault(c, round(max(8.0, total * w / sum(weights)), 1))
 
     # -- action tables ----------------------------------------------------------------------------
 
@@ -425,7 +434,7 @@ def render_xlsx(spec: dict, path: Path, corpus: Any) -> None:
                 ws.conditional_formatting.add(ref, CellIsRule(operator="equal", formula=[f'"{word}"'],
                                                               fill=PatternFill(bgColor=colour)))
         for c in range(1, sheet.width() + 1):
-            ws.column_dimensions[get_column_letter(c)].width = 28 if c > 1 else 12
+            ws.column_dimensions[get_column_letter(c)].width = sheet.widths.get(c - 1, 28 if c > 1 else 12)
     wb.active = 0
     props = wb.properties
     props.creator = props.lastModifiedBy = "corpus"

@@ -7,11 +7,13 @@ person reads the sheet:
 * a run of rows with two or more filled cells is a table; rows holding one cell above it are
   headings and paragraphs (a bold or large one-cell row is a heading, and so is a short line
   directly above a table or a list: its caption; in a CSV, with no bold, a Title Case line too,
-  and a short line naming a numbered division: ``Appendix 1: JAR recommendations``);
+  and a short line naming a numbered division: ``Appendix 1: JAR recommendations``, but never a
+  ``Lead: …`` key line);
   one-cell rows inside the run are part of the table (a theme row across it);
 * blank rows end a run; the next run continues the same table when its first full row is not a
   header (not all bold, not the table's own header repeated) and it shares the table's columns,
-  so spacer rows and theme rows set apart by blank rows stay in one table;
+  so spacer rows and theme rows set apart by blank rows stay in one table - unless the rows
+  between are the document's own text: a part of it (``Part B: …``) or a heading over prose;
 * a row whose only text sits in the table's first column runs across the empty cells to its
   right, as Excel prints it (a theme row typed into column A, or a merge a CSV export lost);
 * columns where no cell of a table starts are dropped, so an empty spacer column or a stray
@@ -33,10 +35,15 @@ from .text import _heading_level, _looks_like_heading
 
 SHEET_STYLE = "sheet"  # Block.style of the heading that names a worksheet
 _LIST_START_RE = re.compile(r"^\s*(?:\d{1,2}[.)]\s|[•▪◦·‣\uf0b7*-]\s)")
-# A line naming a numbered division of the document (``Appendix 1: …``, ``Part B: …``) heads what
-# follows, in whatever case its words are.
-_DIVISION_RE = re.compile(r"^(?:appendix|annexe?|part|section|chapter|schedule)\s+(?:\d{1,2}|[A-Z]|[IVX]{1,4})\s*[:.–—-]\s*\S",
+# A line naming a numbered division of the document or the plan (``Appendix 1: …``, ``Part B: …``,
+# ``Priority 2: …``) heads what follows, in whatever case its words are; a part of the document
+# (``Part B``, ``Appendix 1``) is never a row of the table above it.
+_DIVISION = r"^(?:{})\s+(?:\d{{1,2}}|[A-Z]|[IVX]{{1,4}})\s*[:.–—-]\s*\S"
+_DIVISION_RE = re.compile(_DIVISION.format("appendix|annexe?|part|chapter|schedule|section|goal|priority|objective|theme"),
                           re.I)
+_PART_RE = re.compile(_DIVISION.format("appendix|annexe?|part|chapter|schedule"), re.I)
+# "Lead: …", "Timescale: Q4 2016/17": a key and its value, not a heading however its words are cased.
+_KEY_LINE_RE = re.compile(r"^[A-Za-z][A-Za-z /&'()-]{0,30}:\s")
 
 
 @dataclass
@@ -103,7 +110,7 @@ def lay_out(doc: Document, grid: Grid, settings: SheetSettings) -> int:
             continue
         k = run.index(multi[0])
         lead, body = run[:k], run[k:]
-        if table is not None and _continues(grid, table, multi[0]):
+        if table is not None and not out.ends_table(pending + lead) and _continues(grid, table, multi[0]):
             table.rows += pending + lead + body
             pending = []
             continue
@@ -177,6 +184,24 @@ class _Emitter:
             block = self.doc.add_block(kind, text, level=level, bold=cell.bold)
             block.prov = [self._prov(cell).model_copy(update={"block": block.index})]
 
+    def ends_table(self, rows: list[int]) -> bool:
+        """Whether one-cell rows between two runs of a table are the document's own text, not
+        theme rows of the table: a part of the document (``Part B: …``), or a heading with a
+        paragraph of prose under it (``Goal 2: …`` over ``Target: 15 percent … by 2030.``)."""
+        heading = False
+        for r in rows:
+            cells = [self.grid.cells[(r, c)] for c in self.grid.texts(r)]
+            text = collapse_ws(cells[0].text) if len(cells) == 1 else ""
+            if not text:
+                continue
+            if self._heading_level(text, cells[0], caption=False) is not None:
+                if _PART_RE.match(text):
+                    return True
+                heading = True
+            elif heading and len(text.split()) >= 8 and text[-1] in ".!?:":
+                return True
+        return False
+
     def _heading_level(self, text: str, cell: GridCell, caption: bool) -> int | None:
         caption = caption and not _LIST_START_RE.match(text)  # a numbered item is not a heading
         if self.grid.styled:
@@ -184,7 +209,10 @@ class _Emitter:
             if (cell.bold or big or caption) and _looks_like_heading(text, True):
                 return 2 if big else 3  # under the sheet name (level 1)
             return None
-        if _looks_like_heading(text, caption or bool(_DIVISION_RE.match(text))):
+        division = bool(_DIVISION_RE.match(text))
+        if _KEY_LINE_RE.match(text) and not division:
+            return None
+        if _looks_like_heading(text, caption or division):
             first = not any(b.kind is BlockKind.heading for b in self.doc.blocks)
             return 1 if first else _heading_level(text)
         return None
