@@ -69,7 +69,8 @@ def test_every_dataset_round_trips_with_the_documented_dtypes(out: Path) -> None
     for name in names:
         table = pq.read_table(out / f"{name}.parquet")
         df = ds[name]
-        assert len(df) == table.num_rows > 0, name
+        # links and coverage need an inspection report in the folder; every other dataset has rows here.
+        assert len(df) == table.num_rows and (table.num_rows > 0 or name in ("links", "coverage")), name
         for field in table.schema:
             assert str(df[field.name].dtype) == pandas_dtype(name, field), (name, field.name)
         assert to_table(name, df, table.schema).equals(table), name

@@ -5,20 +5,18 @@ in tests/realplans/, and checked value by value where a layout family has its ow
 from __future__ import annotations
 
 import importlib.util
-import os
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from extract.run.runner import run_folder
+from shared_files import REALWORLD, needs
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("PLAN_EXTRACT_SHARED_DIR", ROOT.parent / "shared"))
-PLANS = SHARED / "realworld" / "plans"
+PLANS = REALWORLD / "plans"
 GOLD = Path(__file__).parent / "realplans"
 
-pytestmark = pytest.mark.skipif(not PLANS.is_dir(), reason=f"the real plans are not here: {PLANS} does not exist")
+pytestmark = needs(PLANS)
 
 
 def _scorer():  # type: ignore[no-untyped-def]

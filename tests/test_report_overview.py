@@ -17,10 +17,11 @@ from extract.outputs.report_overview import COLOURS, DUE, OVERDUE
 from extract.outputs.snapshots import RunInfo
 from extract.outputs.writers import write_datasets
 from extract.run.pipeline import extract_file
+from shared_files import REALWORLD
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
-REAL_PLANS = ROOT.parent / "shared" / "realworld" / "plans"
+REAL_PLANS = REALWORLD / "plans"
 # The real plans that print action tables and read in seconds (the two longest, 58 and 88 pages,
 # take half a minute each and add nothing the others do not show).
 REAL = ["uk_cabinet_office_transparency_board_pm_commitments_update_2010.pdf",

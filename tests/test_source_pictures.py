@@ -10,8 +10,10 @@ from PIL import Image, ImageChops, ImageStat
 
 from extract.outputs.source_pictures import Region, render_isolated
 from extract.readers import read
+from shared_files import REALWORLD, needs
 
-DATA = Path(__file__).parent / "data" / "realworld" / "pdf"
+DATA = REALWORLD / "pdf"
+pytestmark = needs(REALWORLD)
 
 
 def _row_picture(name: str, row: int, folder: Path) -> Image.Image:

@@ -39,6 +39,7 @@ EVIDENCE = ("owner", "date", "target", "status", "progress", "horizon", "partner
 EVIDENCE_WITHOUT_REFS = ("owner", "date", "horizon", "status", "partner")
 _TERMINAL = ".!?;:"
 _EMPTY = {"", "-", "–", "—", "n/a", "N/A"}
+_THEME_WORD_RE = re.compile(r"^(?:theme|priority|objective|aim|section|outcome|area|goal|workstream)s?\s*[:.]?$", re.I)
 _THEME_LABEL_RE = re.compile(r"^(?:theme|priority|objective|aim|section|outcome|area)?\s*(\d{1,2}|[A-Z])\s*[.:)–-]\s+(\S.*)$", re.I)
 
 
@@ -241,6 +242,10 @@ class ActionTableReader:
         if ref_cells and len(cells) == 2:
             ref = ref_cells[0].text.strip()
             other = next(c for c in cells if c is not ref_cells[0])
+            if _THEME_WORD_RE.match(ref) and self._role_of_cell(other.col) in ("title", "theme", "steps"):
+                # "Theme | A: Reducing emissions …": the label in the ref column, the theme beside it.
+                m = _THEME_LABEL_RE.match(" ".join(other.text.split()))
+                return (m.group(1), m.group(2).strip()) if m else (None, " ".join(other.text.split()))
             plain_int = bool(THEME_REF_RE.match(ref))
             if plain_int and (dotted or other.bold) and self._role_of_cell(other.col) in ("title", "theme", "steps"):
                 return ref.rstrip("."), " ".join(other.text.split())
@@ -550,7 +555,10 @@ def find_action_tables(ctx: DocContext) -> list[TablePlan]:
             if not other_table_kind(table, header, roles_cfg.other_tables):
                 complete_roles(header, table, looks, roles_cfg)
                 if _accept(table, header) and _reads_as_actions(ctx, table, header):
-                    plan = TablePlan(table, header)
+                    # The same header printed again on the next page: the table goes on (themes too).
+                    repeated = (prev is not None and table.n_cols == prev.table.n_cols and _adjacent(ctx, prev_block, block)
+                                and _header_texts(table, header) == _header_texts(prev.table, prev.header))
+                    plan = TablePlan(table, header, continues=repeated)
         elif prev is not None and table.n_cols == prev.table.n_cols and _adjacent(ctx, prev_block, block):
             columns = dict(prev.header.columns)
             plan = TablePlan(table, HeaderMap(header_rows=0, columns=columns, n_cols=table.n_cols), continues=True)
@@ -564,6 +572,10 @@ def find_action_tables(ctx: DocContext) -> list[TablePlan]:
         else:
             prev = None
     return out
+
+
+def _header_texts(table: Table, header: HeaderMap) -> list[str]:
+    return [" ".join(c.text.split()).lower() for r in table.rows[header.first_row: header.header_rows] for c in r.cells]
 
 
 def _accept(table: Table, header: HeaderMap) -> bool:
