@@ -66,7 +66,16 @@ def candidates(page_no: int, lines: list[Any], settings: dict[str, float]) -> li
     run_groups: list[list[Group]] = []
 
     def close() -> None:
-        while run and len(run_groups[-1]) < 2:  # a run ends on a grouped line
+        # A run ends on a grouped line, or on the wrapped rest of an inner column's cell: a line
+        # at the line pitch under the run that starts right of the run's left edge.
+        left = min((g[0].x0 for g in run_groups if len(g) >= 2), default=0.0)
+        while run and len(run_groups[-1]) < 2:
+            line, prev = run[-1], run[-2] if len(run) > 1 else None
+            size = line.size or 8.0
+            inner = run_groups[-1] and run_groups[-1][0].x0 > left + size * 2
+            at_pitch = prev is not None and line.top - prev.bottom <= size * 0.8
+            if inner and at_pitch and any(len(g) >= 2 for g in run_groups[:-1]):
+                break
             run.pop()
             run_groups.pop()
         if sum(1 for g in run_groups if len(g) >= 2) >= s["min_rows"]:
