@@ -98,18 +98,13 @@ def rows_for(doc: ExtractedDocument) -> dict[str, list[dict[str, Any]]]:
     did = doc.document.document_id
     out: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMAS}
     out["documents"].append(doc.document.model_dump())
-    for a in doc.actions:
-        row = a.model_dump(exclude={"milestones", "code_refs", "sources"})
-        row["document_id"] = did
-        row["provenance"] = json.dumps([s.model_dump(mode="json", exclude_none=True) for s in a.sources], ensure_ascii=False)
-        out["actions"].append(row)
-        _add_dated_and_coded(out, a, did)
-    for r in doc.recommendations:
-        row = r.model_dump(exclude={"milestones", "code_refs", "sources"})
-        row["document_id"] = did
-        row["provenance"] = json.dumps([s.model_dump(mode="json", exclude_none=True) for s in r.sources], ensure_ascii=False)
-        out["recommendations"].append(row)
-        _add_dated_and_coded(out, r, did)
+    for name, items in (("actions", doc.actions), ("recommendations", doc.recommendations)):
+        for item in items:
+            row = item.model_dump(exclude={"milestones", "code_refs", "sources"})
+            row["document_id"] = did
+            row["provenance"] = json.dumps([s.model_dump(mode="json", exclude_none=True) for s in item.sources], ensure_ascii=False)
+            out[name].append(row)
+            _add_dated_and_coded(out, item, did)
     for o in doc.owners:
         out["owners"].append({**o.model_dump(), "document_id": did})
     for w in doc.warnings:
