@@ -16,13 +16,14 @@ from pathlib import Path
 from .. import readers
 from ..config import Config, load_config
 from ..errors import ConfigError, ExtractError
-from ..extractors.actions import build_action, read_action_drafts
+from ..extractors.action_records import build_action
+from ..extractors.actions import read_action_drafts
 from ..extractors.context import DocContext, build_context
 from ..extractors.diagnose import why_no_actions
-from ..extractors.issuer import find_issuer
 from ..extractors.inspection import extract_report_recommendations
-from ..extractors.report_info import ReportInfo, read_report_info
+from ..extractors.issuer import find_issuer
 from ..extractors.recommendations import extract_recommendations
+from ..extractors.report_info import ReportInfo, read_report_info
 from ..model import Document
 from ..normalise.owners import build_owner_index, see_reference
 from ..outputs.records import (
