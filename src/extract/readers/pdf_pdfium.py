@@ -24,9 +24,11 @@ PDFium is not thread-safe: every call goes through :data:`LOCK`.
 
 from __future__ import annotations
 
+import array
 import ctypes
 import itertools
 import struct
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +99,44 @@ FontDescent = _fn("FPDFFont_GetDescent", _c_int, _P, _c_float, _ref(_c_float))
 FontGlyphWidth = _fn("FPDFFont_GetGlyphWidth", _c_int, _P, ctypes.c_uint32, _c_float, _ref(_c_float))
 
 _OBJ_TEXT, _OBJ_PATH, _OBJ_FORM = 1, 2, 5  # FPDF_PAGEOBJ_*
+
+
+class _Hot:
+    """The calls made once per character or path segment, through cffi when it is installed (it
+    is, as a dependency of pdfminer's cryptography): about half the cost of a ctypes call. Each
+    output goes to a two-number buffer read as ``buf[0]``, ``buf[1]``."""
+
+    def __init__(self) -> None:
+        try:
+            import cffi
+
+            ffi = cffi.FFI()
+            ffi.cdef("""
+                int FPDFText_GetCharOrigin(uintptr_t text_page, int index, double* x, double* y);
+                uintptr_t FPDFPath_GetPathSegment(uintptr_t path, int index);
+                int FPDFPathSegment_GetPoint(uintptr_t segment, float* x, float* y);
+                int FPDFPathSegment_GetType(uintptr_t segment);
+                int FPDFPathSegment_GetClose(uintptr_t segment);
+            """)
+            lib = ffi.dlopen(str(Path(pypdfium2_raw.__file__).with_name("libpdfium.so")))
+            self.origin, self.segment, self.point = (lib.FPDFText_GetCharOrigin, lib.FPDFPath_GetPathSegment,
+                                                     lib.FPDFPathSegment_GetPoint)
+            self.seg_type, self.seg_close = lib.FPDFPathSegment_GetType, lib.FPDFPathSegment_GetClose
+            self.xy = ffi.new("double[2]")
+            self.pxy = (self.xy, self.xy + 1)
+            self.fxy = ffi.new("float[2]")
+            self.pfxy = (self.fxy, self.fxy + 1)
+        except Exception:  # noqa: BLE001 - ctypes it is
+            self.origin, self.segment, self.point = TextOrigin, lambda path, k: PathSegment(path, k) or 0, SegPoint
+            self.seg_type, self.seg_close = SegType, SegClose
+            self.xy = (ctypes.c_double * 2)()
+            self.pxy = (ctypes.byref(self.xy, 0), ctypes.byref(self.xy, ctypes.sizeof(ctypes.c_double)))
+            self.fxy = (ctypes.c_float * 2)()
+            self.pfxy = (ctypes.byref(self.fxy, 0), ctypes.byref(self.fxy, ctypes.sizeof(ctypes.c_float)))
+
+
+_HOT = _Hot()
+_ORIGIN = (_HOT.origin, _HOT.xy, *_HOT.pxy)
 _LINETO, _BEZIERTO, _MOVETO = 0, 1, 2  # FPDF_SEGMENT_*
 
 _LIGATURE_CODES = {"ff": 0xFB00, "fi": 0xFB01, "fl": 0xFB02, "ffi": 0xFB03, "ffl": 0xFB04, "st": 0xFB06}
@@ -224,18 +264,30 @@ def read_chars(page: int, frame: Frame, order: dict[int, tuple[int, tuple[float,
         TextClose(tp)
 
 
-def _space_follows(tp: int, k: int, end_of_space: float, oxp: Any, oyp: Any, ox: ctypes.c_double) -> bool:
+def _space_follows(tp: int, k: int, end_of_space: float) -> bool:
     """Whether the character after a space PDFium generated starts one space's width after it.
 
     PDFium writes a space of its own where a kerning gap is wide, and then drops a real space
     that follows it as a double space: the printed space is where the generated one stands, and
     the next character starts a space's width on. A bare kerning gap has no character in
     pdfminer; a space that was printed has one."""
-    x = ox.value
-    TextOrigin(tp, k, oxp, oyp)
-    nxt = ox.value
-    ox.value = x  # the caller's origin stays the generated space's
+    origin, xy, px, py = _ORIGIN
+    x, y = xy[0], xy[1]
+    origin(tp, k, px, py)
+    nxt = xy[0]
+    xy[0], xy[1] = x, y  # the caller's origin stays the generated space's
     return abs(nxt - end_of_space) < 0.01
+
+
+def _glyph(tp: int, k: int, font: int, fs: float, u: int) -> tuple[float, str]:
+    """A character code's advance and text, looked up once per font and size: ``(cid:N)`` when
+    its font maps it to no Unicode (pdfminer's spelling), ``-`` for a hyphen PDFium marked as a
+    line-end hyphen (it is printed)."""
+    if u == 2:
+        # PDFium does not say which hyphen it was: the soft one (U+00AD) when the font has only that.
+        u = 0xAD if _glyph_width(font, 0x2D, fs) <= 0 < _glyph_width(font, 0xAD, fs) else 0x2D
+    text = f"(cid:{u})" if TextMapError(tp, k) else chr(u)
+    return _glyph_width(font, u, fs), text
 
 
 def _runs(tp: int, n: int) -> list[tuple[int, int, int]]:
@@ -278,15 +330,18 @@ def _runs(tp: int, n: int) -> list[tuple[int, int, int]]:
     return out
 
 
-def _page_text(tp: int, n: int) -> str | None:
-    """All of the page's characters in one call, when PDFium's text is one unit per character
-    (no control characters left out, nothing outside the Basic Multilingual Plane)."""
+def _page_text(tp: int, n: int) -> array.array | None:
+    """All of the page's characters in one call, as UTF-16 code units (one per character, as
+    PDFium counts them), when none was left out of the page's text (control characters are)."""
     buf = ctypes.create_string_buffer(2 * (n + 1))
     got = TextGetText(tp, 0, n, buf)
     if got != n + 1:
         return None
-    text = buf.raw[: 2 * n].decode("utf-16-le", "replace")
-    return text if len(text) == n else None
+    units = array.array("H")
+    units.frombytes(buf.raw[: 2 * n])
+    if sys.byteorder != "little":
+        units.byteswap()
+    return units
 
 
 def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] | None]] | None) -> list[Char]:
@@ -295,67 +350,72 @@ def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] 
         return []
     page_text = _page_text(tp, n)
     rect, m = _Rect(), _Matrix()
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    rp, mp, oxp, oyp = ctypes.byref(rect), ctypes.byref(m), ctypes.byref(ox), ctypes.byref(oy)
+    rp, mp = ctypes.byref(rect), ctypes.byref(m)
+    origin, xy, px, py = _ORIGIN
     fsz = ctypes.c_float()
     objs: dict[int, _TextObj] = {}  # handles are valid while the page is open: caches live as long
     infos: dict[Any, Any] = {}
-    widths: dict[tuple[int, float], dict[int, float]] = {}
-    unmapped: dict[int, dict[int, bool]] = {}
+    glyphs: dict[tuple[int, float], dict[int, tuple[float, str]]] = {}
     ca, cb, cc, cd, ce, cf = frame.ctm
     height, mb_x0, mb_top = frame.height, frame.mb_x0, frame.mb_top
-    upright_page = frame.rotation == 0
+    axis_page = frame.rotation in (0, 90, 180, 270)
+    flat = frame.rotation in (0, 180)
+    shift = ce + mb_x0
     runs: list[tuple[int, int, list[Char]]] = []
     for first, end, obj in _runs(tp, n):
         info = objs.get(obj)
         if info is None:
             info = objs[obj] = _text_obj(tp, first, obj, frame, m, mp, fsz, infos)
         fs, font = info.fs, info.font
-        a, b, c, d = info.user
-        lo = info.descent * fs
-        hi = lo + fs
-        fast = info.axis and upright_page
+        a = info.user[0]
+        fast = info.axis and axis_page
         if fast:
-            TextOrigin(tp, first, oxp, oyp)
-            y = dec(oy.value)
-            ya, yb = y + d * lo + cf, y + d * hi + cf
-            y0, y1 = (ya, yb) if ya <= yb else (yb, ya)
-            top, bottom, size = height - y1 + mb_top, height - y0 + mb_top, round(y1 - y0, 4)
+            # Glyphs along the user-space x axis on a page turned by a multiple of 90°: every box
+            # is axis-aligned, the run's baseline is one, and only x changes from glyph to glyph.
+            lo = info.descent * fs
+            d = info.user[3]
+            origin(tp, first, px, py)
+            y = dec(xy[1])
+            ya, yb = y + d * lo, y + d * (lo + fs)
+            uy0, uy1 = (ya, yb) if ya <= yb else (yb, ya)
+            if flat:  # x across, y up: the run's top and bottom are fixed
+                ya, yb = cd * uy0 + cf, cd * uy1 + cf
+                y0, y1 = (ya, yb) if ya <= yb else (yb, ya)
+                top, bottom, size = height - y1 + mb_top, height - y0 + mb_top, round(y1 - y0, 4)
+            else:  # the page turned a quarter: the run's x0 and x1 are fixed
+                xa, xb = cc * uy0 + ce + mb_x0, cc * uy1 + ce + mb_x0
+                x0, x1 = (xa, xb) if xa <= xb else (xb, xa)
         out: list[Char] = []
         append = out.append
         fontname, upright, pm = info.fontname, info.upright, info.pm
-        wfont = widths.setdefault((font, fs), {})
-        mfont = unmapped.setdefault(font, {})
+        cache = glyphs.get((font, fs))
+        if cache is None:
+            cache = glyphs[(font, fs)] = {}
         last_at: Any = None  # where the character before in this run started
         for k in range(first, end):
-            u = ord(page_text[k]) if page_text is not None else 0xFFFE
+            u = page_text[k] if page_text is not None else 0xFFFE
             if u == 0xFFFE:  # not in the page's text (a line-end hyphen, for one): ask for it
                 u = TextUnicode(tp, k)
-            if u <= 32:
-                if u == 2:
-                    u = 45  # a line-end hyphen PDFium marked as such: it is printed, keep it
-                elif u == 0:
+                if u == 0xFFFE:
                     continue
-            elif u == 0xFFFE:
+            if u == 0:
                 continue
-            w = wfont.get(u)
-            if w is None:
-                w = wfont[u] = _glyph_width(font, u, fs)
-            TextOrigin(tp, k, oxp, oyp)
-            x = ox.value
-            at = x if fast else (x, oy.value)
+            glyph = cache.get(u)
+            if glyph is None:
+                glyph = cache[u] = _glyph(tp, k, font, fs, u)
+            w, text = glyph
+            origin(tp, k, px, py)
+            x = xy[0]
+            at = x if fast else (x, xy[1])
             if u == 32 and TextGenerated(tp, k) and not (
-                    fast and k + 1 < end and _space_follows(tp, k + 1, x + a * w, oxp, oyp, ox)):
+                    fast and k + 1 < end and _space_follows(tp, k + 1, x + a * w)):
                 continue  # a space PDFium inferred from a gap: pdfminer has no character there
-            bad = mfont.get(u)
-            if bad is None:
-                bad = mfont[u] = bool(TextMapError(tp, k))
-            text = f"(cid:{u})" if bad else chr(u)
             if at == last_at and out:
                 # A piece of the glyph before: PDFium splits a ligature (ﬁ) into its letters, all
                 # at the ligature's origin; pdfminer has one character as wide as the ligature.
-                prev = out.pop()
-                text = prev[0] + text
+                text = out.pop()[0] + text
+                if "\ud800" <= text[-1] <= "\udfff":  # a character beyond the BMP, as two UTF-16 halves
+                    text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
                 lig = _LIGATURE_CODES.get(text)
                 w = _glyph_width(font, lig, fs) if lig else 0.0
                 if w <= 0:
@@ -366,13 +426,20 @@ def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] 
                 w = (rect.right - rect.left) / a  # no width for this code: PDFium's own box
             last_at = at
             if fast:
-                xa = dec(x) + ce
-                xb = xa + a * w
-                if xb < xa:
-                    xa, xb = xb, xa
-                append((text, xa + mb_x0, xb + mb_x0, top, bottom, size, fontname, upright, pm))
+                if flat:
+                    xa = ca * x + shift
+                    xb = xa + ca * a * w
+                    if xb < xa:
+                        xa, xb = xb, xa
+                    append((text, xa, xb, top, bottom, size, fontname, upright, pm))
+                else:
+                    ya = cb * x + cf
+                    yb = ya + cb * a * w
+                    y0, y1 = (ya, yb) if ya <= yb else (yb, ya)
+                    append((text, x0, x1, height - y1 + mb_top, height - y0 + mb_top, round(y1 - y0, 4), fontname,
+                            upright, pm))
             else:
-                append(_char(text, dec(x), dec(oy.value), w, info, frame))
+                append(_char(text, dec(x), dec(xy[1]), w, info, frame))
         if out:
             runs.append((order[obj][0] if order and obj in order else -1, first, out))
     if order is not None:
@@ -587,8 +654,10 @@ def graphics(paths: list[tuple[int, tuple[float, ...]]], frame: Frame) -> dict[s
     each subpath on its own; two points make a line, a closed axis-aligned four-sided one a rect,
     anything else a curve (its points are the segments' end points)."""
     out: dict[str, list[dict[str, Any]]] = {"line": [], "rect": [], "curve": []}
-    fx, fy = ctypes.c_float(), ctypes.c_float()
-    fxp, fyp = ctypes.byref(fx), ctypes.byref(fy)
+    get_segment, get_point, get_type, get_close = _HOT.segment, _HOT.point, _HOT.seg_type, _HOT.seg_close
+    fxy = _HOT.fxy
+    fxp, fyp = _HOT.pfxy
+    decimal = _decimals.get
     fillmode, stroke = ctypes.c_int(), ctypes.c_int()
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     rgba = (ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a))
@@ -606,10 +675,17 @@ def graphics(paths: list[tuple[int, tuple[float, ...]]], frame: Frame) -> dict[s
         start: tuple[float, float] | None = None
         bez = 0
         for k in range(n):
-            seg = PathSegment(obj, k)
-            kind = SegType(seg)
-            SegPoint(seg, fxp, fyp)
-            x, y = dec(fx.value), dec(fy.value)
+            seg = get_segment(obj, k)
+            kind = get_type(seg)
+            if kind == _BEZIERTO:  # three Bézier points make one `c`: pdfminer keeps its end point
+                bez += 1
+                if bez < 3:
+                    continue
+            get_point(seg, fxp, fyp)
+            x, y = fxy[0], fxy[1]
+            xd, yd = decimal(x), decimal(y)
+            x = dec(x) if xd is None else xd
+            y = dec(y) if yd is None else yd
             pt = (da * x + dc * y + de, db * x + dd * y + df)
             if kind == _MOVETO:
                 ops.append(("m", *pt))
@@ -618,13 +694,10 @@ def graphics(paths: list[tuple[int, tuple[float, ...]]], frame: Frame) -> dict[s
             elif kind == _LINETO:
                 ops.append(("l", *pt))
                 bez = 0
-            else:  # three Bézier points make one `c`: pdfminer keeps its end point
-                bez += 1
-                if bez < 3:
-                    continue
+            else:
                 bez = 0
                 ops.append(("c", *pt))
-            if SegClose(seg) and start is not None:
+            if start is not None and get_close(seg):
                 ops.append(("h", *start))
         PathDrawMode(obj, ctypes.byref(fillmode), ctypes.byref(stroke))
         fill, stroked = fillmode.value != 0, bool(stroke.value)
