@@ -27,6 +27,7 @@ from __future__ import annotations
 import array
 import ctypes
 import itertools
+import operator
 import struct
 import sys
 import threading
@@ -264,7 +265,7 @@ def read_chars(page: int, frame: Frame, order: dict[int, tuple[int, tuple[float,
         TextClose(tp)
 
 
-def _space_follows(tp: int, k: int, end_of_space: float) -> bool:
+def _space_follows(tp: int, k: int, end_x: float, end_y: float) -> bool:
     """Whether the character after a space PDFium generated starts one space's width after it.
 
     PDFium writes a space of its own where a kerning gap is wide, and then drops a real space
@@ -274,9 +275,9 @@ def _space_follows(tp: int, k: int, end_of_space: float) -> bool:
     origin, xy, px, py = _ORIGIN
     x, y = xy[0], xy[1]
     origin(tp, k, px, py)
-    nxt = xy[0]
+    nx, ny = xy[0], xy[1]
     xy[0], xy[1] = x, y  # the caller's origin stays the generated space's
-    return abs(nxt - end_of_space) < 0.01
+    return abs(nx - end_x) < 0.01 and abs(ny - end_y) < 0.01
 
 
 def _glyph(tp: int, k: int, font: int, fs: float, u: int) -> tuple[float, str]:
@@ -286,7 +287,7 @@ def _glyph(tp: int, k: int, font: int, fs: float, u: int) -> tuple[float, str]:
     if u == 2:
         # PDFium does not say which hyphen it was: the soft one (U+00AD) when the font has only that.
         u = 0xAD if _glyph_width(font, 0x2D, fs) <= 0 < _glyph_width(font, 0xAD, fs) else 0x2D
-    text = f"(cid:{u})" if TextMapError(tp, k) else chr(u)
+    text = f"(cid:{u})" if TextMapError(tp, k) else LIGATURES.get(chr(u), chr(u))
     return _glyph_width(font, u, fs), text
 
 
@@ -358,36 +359,33 @@ def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] 
     glyphs: dict[tuple[int, float], dict[int, tuple[float, str]]] = {}
     ca, cb, cc, cd, ce, cf = frame.ctm
     height, mb_x0, mb_top = frame.height, frame.mb_x0, frame.mb_top
-    axis_page = frame.rotation in (0, 90, 180, 270)
-    flat = frame.rotation in (0, 180)
-    shift = ce + mb_x0
+    decimal = _decimals.get
     runs: list[tuple[int, int, list[Char]]] = []
     for first, end, obj in _runs(tp, n):
         info = objs.get(obj)
         if info is None:
             info = objs[obj] = _text_obj(tp, first, obj, frame, m, mp, fsz, infos)
         fs, font = info.fs, info.font
-        a = info.user[0]
-        fast = info.axis and axis_page
-        if fast:
-            # Glyphs along the user-space x axis on a page turned by a multiple of 90°: every box
-            # is axis-aligned, the run's baseline is one, and only x changes from glyph to glyph.
+        a, b = info.user[0], info.user[1]
+        fontname, upright, pm = info.fontname, info.upright, info.pm
+        qa, qb, qc, qd = pm  # the glyph's axes on the page as pdfminer sees it (/Rotate applied)
+        flat = qb == 0 and qc == 0 and qa != 0  # glyphs run across the page: top and bottom are the run's
+        side = qa == 0 and qd == 0 and qb != 0  # glyphs run down or up it: x0 and x1 are the run's
+        if flat or side:
             lo = info.descent * fs
-            d = info.user[3]
             origin(tp, first, px, py)
-            y = dec(xy[1])
-            ya, yb = y + d * lo, y + d * (lo + fs)
-            uy0, uy1 = (ya, yb) if ya <= yb else (yb, ya)
-            if flat:  # x across, y up: the run's top and bottom are fixed
-                ya, yb = cd * uy0 + cf, cd * uy1 + cf
+            fx, fy = dec(xy[0]), dec(xy[1])
+            if flat:
+                dy = cb * fx + cd * fy + cf
+                ya, yb = dy + qd * lo, dy + qd * (lo + fs)
                 y0, y1 = (ya, yb) if ya <= yb else (yb, ya)
                 top, bottom, size = height - y1 + mb_top, height - y0 + mb_top, round(y1 - y0, 4)
-            else:  # the page turned a quarter: the run's x0 and x1 are fixed
-                xa, xb = cc * uy0 + ce + mb_x0, cc * uy1 + ce + mb_x0
+            else:
+                dx = ca * fx + cc * fy + ce + mb_x0
+                xa, xb = dx + qc * lo, dx + qc * (lo + fs)
                 x0, x1 = (xa, xb) if xa <= xb else (xb, xa)
         out: list[Char] = []
         append = out.append
-        fontname, upright, pm = info.fontname, info.upright, info.pm
         cache = glyphs.get((font, fs))
         if cache is None:
             cache = glyphs[(font, fs)] = {}
@@ -405,12 +403,14 @@ def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] 
                 glyph = cache[u] = _glyph(tp, k, font, fs, u)
             w, text = glyph
             origin(tp, k, px, py)
-            x = xy[0]
-            at = x if fast else (x, xy[1])
+            x, y = xy[0], xy[1]
+            x = decimal(x) or dec(x)
+            y = decimal(y) or dec(y)
             if u == 32 and TextGenerated(tp, k) and not (
-                    fast and k + 1 < end and _space_follows(tp, k + 1, x + a * w)):
+                    w > 0 and k + 1 < end and _space_follows(tp, k + 1, x + a * w, y + b * w)):
                 continue  # a space PDFium inferred from a gap: pdfminer has no character there
-            if at == last_at and out:
+            at = (x, y)
+            if at == last_at and out and not out[-1][0].isspace():
                 # A piece of the glyph before: PDFium splits a ligature (ﬁ) into its letters, all
                 # at the ligature's origin; pdfminer has one character as wide as the ligature.
                 text = out.pop()[0] + text
@@ -425,21 +425,20 @@ def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] 
                 TextLooseBox(tp, k, rp)
                 w = (rect.right - rect.left) / a  # no width for this code: PDFium's own box
             last_at = at
-            if fast:
-                if flat:
-                    xa = ca * x + shift
-                    xb = xa + ca * a * w
-                    if xb < xa:
-                        xa, xb = xb, xa
-                    append((text, xa, xb, top, bottom, size, fontname, upright, pm))
-                else:
-                    ya = cb * x + cf
-                    yb = ya + cb * a * w
-                    y0, y1 = (ya, yb) if ya <= yb else (yb, ya)
-                    append((text, x0, x1, height - y1 + mb_top, height - y0 + mb_top, round(y1 - y0, 4), fontname,
-                            upright, pm))
+            if flat:
+                xa = ca * x + cc * y + ce + mb_x0
+                xb = xa + qa * w
+                if xb < xa:
+                    xa, xb = xb, xa
+                append((text, xa, xb, top, bottom, size, fontname, upright, pm))
+            elif side:
+                ya = cb * x + cd * y + cf
+                yb = ya + qb * w
+                y0, y1 = (ya, yb) if ya <= yb else (yb, ya)
+                append((text, x0, x1, height - y1 + mb_top, height - y0 + mb_top, round(y1 - y0, 4), fontname,
+                        upright, pm))
             else:
-                append(_char(text, dec(x), dec(xy[1]), w, info, frame))
+                append(_char(text, x, y, w, info, frame))
         if out:
             runs.append((order[obj][0] if order and obj in order else -1, first, out))
     if order is not None:
@@ -540,77 +539,110 @@ def _glyph_width(font: int, u: int, fs: float) -> float:
 _TEXT, _X0, _X1, _TOP, _BOTTOM, _SIZE, _FONT, _UPRIGHT = range(8)
 
 
+_RUN_KEY = operator.itemgetter(7, 6, 5)  # upright, fontname, size
+_BY_X0 = operator.itemgetter(1)
+_BY_TOP = operator.itemgetter(3, 4)
+
+
 def words(chars: list[Char], x_tolerance: float = 3.0, y_tolerance: float = 3.0) -> list[dict[str, Any]]:
     """pdfplumber's ``extract_words(x_tolerance=3, y_tolerance=3, extra_attrs=["fontname", "size"])``:
     runs of characters of one font and size (in order), each cut into lines (clustered by top, or
     by x0 for sideways text) and each line into words at spaces and at gaps wider than the
     tolerance."""
     out: list[dict[str, Any]] = []
-    for (upright, fontname, size), run in itertools.groupby(chars, key=lambda c: (c[_UPRIGHT], c[_FONT], c[_SIZE])):
+    for (upright, fontname, size), run in itertools.groupby(chars, key=_RUN_KEY):
         group = list(run)
         line_key = _TOP if upright else _X0
         # cluster_objects: values sorted, a value within the tolerance of the one before joins it.
+        tol = y_tolerance if upright else x_tolerance
         cluster: dict[float, int] = {}
         last = None
         cid = -1
         for v in sorted({c[line_key] for c in group}):
-            if last is None or v > last + (y_tolerance if upright else x_tolerance):
+            if last is None or v > last + tol:
                 cid += 1
             cluster[v] = cid
             last = v
-        lines: list[list[Char]] = [[] for _ in range(cid + 1)]
-        for c in group:
-            lines[cluster[c[line_key]]].append(c)
+        if cid == 0:
+            lines: list[list[Char]] = [group]
+        else:
+            lines = [[] for _ in range(cid + 1)]
+            for c in group:
+                lines[cluster[c[line_key]]].append(c)
         for line in lines:
             if upright:
-                line.sort(key=lambda c: c[_X0])
+                line.sort(key=_BY_X0)
                 _split_ltr(line, x_tolerance, y_tolerance, fontname, size, out)
             else:
-                line.sort(key=lambda c: (c[_TOP], c[_BOTTOM]))
+                line.sort(key=_BY_TOP)
                 _split_ttb(line, x_tolerance, y_tolerance, fontname, size, out)
     return out
 
 
-def _word(cs: list[Char], fontname: str, size: float, upright: bool) -> dict[str, Any]:
-    return {"text": "".join(LIGATURES.get(c[_TEXT], c[_TEXT]) for c in cs), "x0": min(c[_X0] for c in cs),
-            "x1": max(c[_X1] for c in cs), "top": min(c[_TOP] for c in cs), "bottom": max(c[_BOTTOM] for c in cs),
-            "fontname": fontname, "size": size, "upright": upright}
-
-
 def _split_ltr(line: list[Char], xt: float, yt: float, fontname: str, size: float, out: list[dict[str, Any]]) -> None:
-    cur: list[Char] = []
+    """A line (sorted by x0) into words: a space, a step back or a gap wider than ``xt`` ends one."""
+    text: list[str] | None = None
+    wx0 = wx1 = wtop = wbottom = px0 = px1 = ptop = 0.0
     for c in line:
-        if c[_TEXT].isspace():
-            if cur:
-                out.append(_word(cur, fontname, size, True))
-                cur = []
+        t, x0, x1, top, bottom = c[0], c[1], c[2], c[3], c[4]
+        if t.isspace():
+            if text is not None:
+                out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                            "fontname": fontname, "size": size, "upright": True})
+                text = None
             continue
-        if cur:
-            p = cur[-1]
-            if c[_X0] < p[_X0] or c[_X0] > p[_X1] + xt or abs(c[_TOP] - p[_TOP]) > yt:
-                out.append(_word(cur, fontname, size, True))
-                cur = []
-        cur.append(c)
-    if cur:
-        out.append(_word(cur, fontname, size, True))
+        if text is not None and (x0 < px0 or x0 > px1 + xt or abs(top - ptop) > yt):
+            out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                        "fontname": fontname, "size": size, "upright": True})
+            text = None
+        if text is None:
+            text = [t]
+            wx0, wx1, wtop, wbottom = x0, x1, top, bottom
+        else:
+            text.append(t)
+            if x1 > wx1:
+                wx1 = x1
+            if top < wtop:
+                wtop = top
+            if bottom > wbottom:
+                wbottom = bottom
+        px0, px1, ptop = x0, x1, top
+    if text is not None:
+        out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                    "fontname": fontname, "size": size, "upright": True})
 
 
 def _split_ttb(line: list[Char], xt: float, yt: float, fontname: str, size: float, out: list[dict[str, Any]]) -> None:
-    cur: list[Char] = []
+    """Sideways text: a line (sorted by top) into words, the same rules down the page."""
+    text: list[str] | None = None
+    wx0 = wx1 = wtop = wbottom = px0 = ptop = pbottom = 0.0
     for c in line:
-        if c[_TEXT].isspace():
-            if cur:
-                out.append(_word(cur, fontname, size, False))
-                cur = []
+        t, x0, x1, top, bottom = c[0], c[1], c[2], c[3], c[4]
+        if t.isspace():
+            if text is not None:
+                out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                            "fontname": fontname, "size": size, "upright": False})
+                text = None
             continue
-        if cur:
-            p = cur[-1]
-            if c[_TOP] < p[_TOP] or c[_TOP] > p[_BOTTOM] + yt or abs(c[_X0] - p[_X0]) > xt:
-                out.append(_word(cur, fontname, size, False))
-                cur = []
-        cur.append(c)
-    if cur:
-        out.append(_word(cur, fontname, size, False))
+        if text is not None and (top < ptop or top > pbottom + yt or abs(x0 - px0) > xt):
+            out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                        "fontname": fontname, "size": size, "upright": False})
+            text = None
+        if text is None:
+            text = [t]
+            wx0, wx1, wtop, wbottom = x0, x1, top, bottom
+        else:
+            text.append(t)
+            if x0 < wx0:
+                wx0 = x0
+            if x1 > wx1:
+                wx1 = x1
+            if bottom > wbottom:
+                wbottom = bottom
+        px0, ptop, pbottom = x0, top, bottom
+    if text is not None:
+        out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                    "fontname": fontname, "size": size, "upright": False})
 
 
 # -- drawn paths: pdfplumber's line, rect and curve objects -----------------------------------------

@@ -25,8 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 
+from ..config import yaml_load
 from ..errors import Damaged, Encrypted, NoTextLayer, ReadFailed, TooLarge
 from ..model import BBox, BlockKind, Cell, Document, Para, Provenance
 from ..textutil import BULLETS, collapse_ws, strip_bullet
@@ -47,7 +47,7 @@ _BULLET_START = re.compile(rf"^[{re.escape(BULLETS)}](?:\s|$)")
 
 @lru_cache(maxsize=1)
 def pdf_settings() -> dict[str, Any]:
-    return yaml.safe_load(SETTINGS_FILE.read_text(encoding="utf-8"))
+    return yaml_load(SETTINGS_FILE.read_text(encoding="utf-8"))
 
 
 def _sniff(head: bytes, name: str) -> bool:
