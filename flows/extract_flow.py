@@ -43,6 +43,16 @@ def _cache_keys(paths: list[Path], root: Path, version: str) -> dict[Path, str |
     return keys
 
 
+def pending(paths: list[Path], root: Path, settings: dict[str, Any] | None = None) -> list[Path]:
+    """The files a run will have to read (not in the results cache), by the keys the tasks use."""
+    s = Settings.resolve(settings)
+    if not s.cache or s.full:
+        return list(paths)
+    cache = ResultCache(s.cache_dir)
+    keys = _cache_keys(paths, root, extractor_version(s.config_dir))
+    return [p for p in paths if keys.get(p) is None or not cache.has(keys[p])]
+
+
 @task(name="extract-documents", cache_policy=NO_CACHE, task_run_name="extract {paths[0].name} (+{extra} more)")
 def extract_batch_task(paths: list[Path], root: Path, settings: dict[str, Any], version: str, spool_dir: str,
                        extra: int = 0) -> list[DocRef]:
@@ -73,6 +83,8 @@ def extract_batch_task(paths: list[Path], root: Path, settings: dict[str, Any], 
             done(path, hit, cached=True)
         else:
             todo.append(path)
+    if todo:
+        warm_up(s, todo)  # once per process, and only when something is to be read: a rerun from the cache needs none
     if s.isolate:
         extract_isolated_batch(todo, root, s, done)
     else:
@@ -103,7 +115,6 @@ def _extract_folder(input_dir: Path, out_dir: Path, settings: dict[str, Any]) ->
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
     s = Settings.resolve(settings)
-    warm_up(s)
     version = extractor_version(s.config_dir)
     found: list[Found] = discover(input_dir, exclude=out_dir)
     spool_dir = spool.spool_folder(out_dir)

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..settings import Settings
 from . import progress as run_progress
+from . import server
 from .summary import RunSummary
 
 
@@ -26,9 +27,16 @@ def quiet_prefect(verbose: bool = False) -> None:
 
 def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progress: bool = True,
                settings: dict[str, Any] | None = None, runner: str = "local", address: str | None = None) -> RunSummary:
-    """One flow run over ``input_dir`` writing to ``out_dir``; what ``plan-extract run`` does."""
+    """One flow run over ``input_dir`` writing to ``out_dir``; what ``plan-extract run`` does.
+
+    The flow runs against a Prefect server that is already up when there is one (``PREFECT_API_URL``,
+    or the server ``plan-extract server start`` keeps); otherwise Prefect's temporary server is
+    started at once, in the background, so that it comes up while the flow is imported.
+    """
 
     quiet_prefect(verbose)
+    api = server.use_available_server()  # before Prefect reads its settings
+    temporary = server.start_temporary() if api == "temporary" and _ephemeral_allowed() else None
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -41,7 +49,10 @@ def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progres
 
     from .discover import discover
 
-    total = len(discover(input_dir, exclude=out_dir))
+    found = discover(input_dir, exclude=out_dir)
+    total = len(found)
+    if runner == "local":
+        _warm_up_meanwhile([f.path for f in found if not f.skip_reason], input_dir.resolve(), settings)
     show = progress and sys.stderr.isatty()
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    TextColumn("{task.fields[name]}"), transient=True, disable=not show)
@@ -53,7 +64,9 @@ def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progres
 
         run_progress.set_hook(hook)
         try:
-            with _quiet_shutdown(verbose), _no_heartbeats_when_ephemeral():
+            if temporary is not None:
+                temporary.join()
+            with _quiet_shutdown(verbose), _api_url(api), _no_heartbeats_unless_chosen(api):
                 workers = Settings.resolve(settings).workers
                 flow = ef.extract_folder_with_workers(workers, runner, address)
                 return flow(input_dir.resolve(), out_dir.resolve(), settings or {})
@@ -61,17 +74,53 @@ def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progres
             run_progress.set_hook(None)
 
 
-@contextlib.contextmanager
-def _no_heartbeats_when_ephemeral():  # type: ignore[no-untyped-def]
-    """No flow-run heartbeats on the temporary server a command starts for itself.
+def _warm_up_meanwhile(paths: list[Path], root: Path, settings: dict[str, Any] | None) -> None:
+    """Warm up (spaCy, configuration, the parsers these files need) in a background thread while
+    Prefect creates the flow run and its task runs, which is mostly waiting on the server; the
+    first task that reads a file waits for it to finish before it forks. Not when every file
+    comes from the results cache: a rerun needs none of it."""
+    import threading
 
-    Heartbeats let a long-lived server notice a crashed run; the temporary one lives and dies
-    with this process, so nothing reads them, and stopping the heartbeat thread costs every run
-    up to a second (it sleeps in one-second steps). Against a real server they stay on.
+    from flows.extract_flow import pending
+    from .pipeline import warm_up
+
+    todo = pending(paths, root, settings) if len(paths) <= 1000 else paths
+    if todo:
+        threading.Thread(target=warm_up, args=(settings, todo), name="plan-extract-warm-up", daemon=True).start()
+
+
+def _ephemeral_allowed() -> bool:
+    return os.environ.get("PREFECT_SERVER_EPHEMERAL_ENABLED", "true").lower() not in ("0", "false", "no")
+
+
+@contextlib.contextmanager
+def _api_url(api: str):  # type: ignore[no-untyped-def]
+    """The kept server's URL in Prefect's settings, also when Prefect read them before it was set."""
+    url = os.environ.get("PREFECT_API_URL")
+    if api != "kept" or not url:
+        yield
+        return
+    import prefect.settings as ps
+
+    if ps.get_current_settings().api.url == url:
+        yield
+        return
+    with ps.temporary_settings(updates={ps.PREFECT_API_URL: url}):
+        yield
+
+
+@contextlib.contextmanager
+def _no_heartbeats_unless_chosen(api: str):  # type: ignore[no-untyped-def]
+    """No flow-run heartbeats on a server this command started or plan-extract keeps.
+
+    Heartbeats let a long-lived server notice a crashed run; on the temporary server, which lives
+    and dies with this process, nothing reads them, and the kept local server only sees the runs
+    of commands on this machine. Stopping the heartbeat thread costs every run up to a second (it
+    sleeps in one-second steps). Against a server the user chose (``PREFECT_API_URL``) they stay on.
     """
     import prefect.settings as ps
 
-    if ps.get_current_settings().api.url:
+    if api == "env":
         yield
         return
     with ps.temporary_settings(updates={ps.PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
