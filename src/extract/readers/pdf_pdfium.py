@@ -359,7 +359,6 @@ def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] 
     glyphs: dict[tuple[int, float], dict[int, tuple[float, str]]] = {}
     ca, cb, cc, cd, ce, cf = frame.ctm
     height, mb_x0, mb_top = frame.height, frame.mb_x0, frame.mb_top
-    decimal = _decimals.get
     runs: list[tuple[int, int, list[Char]]] = []
     for first, end, obj in _runs(tp, n):
         info = objs.get(obj)
@@ -389,7 +388,7 @@ def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] 
         cache = glyphs.get((font, fs))
         if cache is None:
             cache = glyphs[(font, fs)] = {}
-        last_at: Any = None  # where the character before in this run started
+        last_x = last_y = None  # where the character before in this run started
         for k in range(first, end):
             u = page_text[k] if page_text is not None else 0xFFFE
             if u == 0xFFFE:  # not in the page's text (a line-end hyphen, for one): ask for it
@@ -404,13 +403,10 @@ def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] 
             w, text = glyph
             origin(tp, k, px, py)
             x, y = xy[0], xy[1]
-            x = decimal(x) or dec(x)
-            y = decimal(y) or dec(y)
             if u == 32 and TextGenerated(tp, k) and not (
                     w > 0 and k + 1 < end and _space_follows(tp, k + 1, x + a * w, y + b * w)):
                 continue  # a space PDFium inferred from a gap: pdfminer has no character there
-            at = (x, y)
-            if at == last_at and out and not out[-1][0].isspace():
+            if x == last_x and y == last_y and out and not out[-1][0].isspace():
                 # A piece of the glyph before: PDFium splits a ligature (ﬁ) into its letters, all
                 # at the ligature's origin; pdfminer has one character as wide as the ligature.
                 text = out.pop()[0] + text
@@ -424,7 +420,7 @@ def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] 
             elif w <= 0 and a:
                 TextLooseBox(tp, k, rp)
                 w = (rect.right - rect.left) / a  # no width for this code: PDFium's own box
-            last_at = at
+            last_x, last_y = x, y
             if flat:
                 xa = ca * x + cc * y + ce + mb_x0
                 xb = xa + qa * w
@@ -438,7 +434,7 @@ def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] 
                 append((text, x0, x1, height - y1 + mb_top, height - y0 + mb_top, round(y1 - y0, 4), fontname,
                         upright, pm))
             else:
-                append(_char(text, x, y, w, info, frame))
+                append(_char(text, dec(x), dec(y), w, info, frame))
         if out:
             runs.append((order[obj][0] if order and obj in order else -1, first, out))
     if order is not None:

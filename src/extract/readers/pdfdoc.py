@@ -15,6 +15,7 @@ repeated on the new page is dropped and the first row after the break is marked
 from __future__ import annotations
 
 import bisect
+import os
 import re
 import statistics
 from collections import Counter
@@ -27,7 +28,7 @@ from typing import Any
 
 
 from ..config import yaml_load
-from ..errors import Damaged, Encrypted, NoTextLayer, ReadFailed, TooLarge
+from ..errors import ConfigError, Damaged, Encrypted, NoTextLayer, ReadFailed, TooLarge
 from ..model import BBox, BlockKind, Cell, Document, Para, Provenance
 from ..textutil import BULLETS, collapse_ws, strip_bullet
 from . import pdf_pdfium
@@ -335,7 +336,10 @@ def _open_error(exc: Exception) -> Exception:
 @register("pdf", _sniff)
 def read_pdf(path: Path, source_path: str) -> Document:
     settings = pdf_settings()
-    if settings.get("engine", "pdfium") == "pdfium":
+    engine = os.environ.get("PLAN_EXTRACT_PDF_ENGINE") or settings.get("engine", "pdfium")
+    if engine not in ("pdfium", "pdfplumber"):
+        raise ConfigError(f"unknown PDF engine {engine!r}: use pdfium or pdfplumber", str(SETTINGS_FILE))
+    if engine == "pdfium":
         try:
             pdf = open_document(path)
         except Exception:  # noqa: BLE001 - pdfplumber says why (encrypted, truncated, …) as before

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from ..settings import Settings
+from . import isolate, server
 from . import progress as run_progress
-from . import server
+from .batches import plan_batches
+from .cache import pending
 from .summary import RunSummary
 
 
@@ -36,6 +38,14 @@ def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progres
 
     quiet_prefect(verbose)
     api = server.use_available_server()  # before Prefect reads its settings
+    s = Settings.resolve(settings)
+    root = input_dir.resolve()
+    from .discover import discover
+
+    found = discover(root, exclude=out_dir.resolve())
+    todo = pending([f.path for f in found if not f.skip_reason], root, s) if runner == "local" else []
+    if todo and s.isolate:
+        isolate.fork_spare(s, todo)  # before any thread starts: it warms up while this process imports Prefect
     temporary = server.start_temporary() if api == "temporary" and _ephemeral_allowed() else None
     from rich.progress import (
         BarColumn,
@@ -47,12 +57,9 @@ def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progres
 
     import flows.extract_flow as ef
 
-    from .discover import discover
-
-    found = discover(input_dir, exclude=out_dir)
     total = len(found)
-    if runner == "local":
-        _warm_up_meanwhile([f.path for f in found if not f.skip_reason], input_dir.resolve(), settings)
+    if len(plan_batches(todo, s.workers)) > 1 or (todo and not s.isolate):
+        _warm_up_meanwhile(todo, s)  # for the batches the spare child does not take
     show = progress and sys.stderr.isatty()
     bar = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    TextColumn("{task.fields[name]}"), transient=True, disable=not show)
@@ -67,26 +74,22 @@ def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progres
             if temporary is not None:
                 temporary.join()
             with _quiet_shutdown(verbose), _api_url(api), _no_heartbeats_unless_chosen(api):
-                workers = Settings.resolve(settings).workers
-                flow = ef.extract_folder_with_workers(workers, runner, address)
-                return flow(input_dir.resolve(), out_dir.resolve(), settings or {})
+                flow = ef.extract_folder_with_workers(s.workers, runner, address)
+                return flow(root, out_dir.resolve(), settings or {})
         finally:
             run_progress.set_hook(None)
+            isolate.discard_spare()
 
 
-def _warm_up_meanwhile(paths: list[Path], root: Path, settings: dict[str, Any] | None) -> None:
+def _warm_up_meanwhile(todo: list[Path], settings: Settings) -> None:
     """Warm up (spaCy, configuration, the parsers these files need) in a background thread while
-    Prefect creates the flow run and its task runs, which is mostly waiting on the server; the
-    first task that reads a file waits for it to finish before it forks. Not when every file
-    comes from the results cache: a rerun needs none of it."""
+    Prefect creates the flow run and its task runs, which is mostly waiting on the server; a task
+    that forks a child for a batch waits for it to finish first."""
     import threading
 
-    from flows.extract_flow import pending
     from .pipeline import warm_up
 
-    todo = pending(paths, root, settings) if len(paths) <= 1000 else paths
-    if todo:
-        threading.Thread(target=warm_up, args=(settings, todo), name="plan-extract-warm-up", daemon=True).start()
+    threading.Thread(target=warm_up, args=(settings, todo), name="plan-extract-warm-up", daemon=True).start()
 
 
 def _ephemeral_allowed() -> bool:
