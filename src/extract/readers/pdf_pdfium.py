@@ -118,11 +118,13 @@ class _Hot:
                 int FPDFPathSegment_GetPoint(uintptr_t segment, float* x, float* y);
                 int FPDFPathSegment_GetType(uintptr_t segment);
                 int FPDFPathSegment_GetClose(uintptr_t segment);
+                uintptr_t FPDFText_GetTextObject(uintptr_t text_page, int index);
             """)
             lib = ffi.dlopen(str(Path(pypdfium2_raw.__file__).with_name("libpdfium.so")))
             self.origin, self.segment, self.point = (lib.FPDFText_GetCharOrigin, lib.FPDFPath_GetPathSegment,
                                                      lib.FPDFPathSegment_GetPoint)
             self.seg_type, self.seg_close = lib.FPDFPathSegment_GetType, lib.FPDFPathSegment_GetClose
+            self.text_object = lib.FPDFText_GetTextObject
             self.xy = ffi.new("double[2]")
             self.pxy = (self.xy, self.xy + 1)
             self.fxy = ffi.new("float[2]")
@@ -130,6 +132,7 @@ class _Hot:
         except Exception:  # noqa: BLE001 - ctypes it is
             self.origin, self.segment, self.point = TextOrigin, lambda path, k: PathSegment(path, k) or 0, SegPoint
             self.seg_type, self.seg_close = SegType, SegClose
+            self.text_object = TextObject
             self.xy = (ctypes.c_double * 2)()
             self.pxy = (ctypes.byref(self.xy, 0), ctypes.byref(self.xy, ctypes.sizeof(ctypes.c_double)))
             self.fxy = (ctypes.c_float * 2)()
@@ -251,7 +254,8 @@ def _font_name(font: int) -> str:
     return buf.raw[: max(0, n - 1)].decode("utf-8", "replace") if n else ""
 
 
-def read_chars(page: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] | None]] | None = None) -> list[Char]:
+def read_chars(page: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] | None]] | None = None,
+               matrices: dict[tuple[float, ...], int] | None = None) -> list[Char]:
     """Every character of the page as pdfplumber would see it, in content-stream order when
     ``order`` (text object → its place in the stream, see :func:`walk`) is given: PDFium sorts a
     line's text objects left to right, pdfminer keeps them as drawn, and pdfplumber's words
@@ -260,7 +264,7 @@ def read_chars(page: int, frame: Frame, order: dict[int, tuple[int, tuple[float,
     if not tp:
         return []
     try:
-        return _chars(tp, frame, order)
+        return _chars(tp, frame, order, matrices)
     finally:
         TextClose(tp)
 
@@ -292,42 +296,18 @@ def _glyph(tp: int, k: int, font: int, fs: float, u: int) -> tuple[float, str]:
 
 
 def _runs(tp: int, n: int) -> list[tuple[int, int, int]]:
-    """(first, end, text object) of each run of characters PDFium drew from one text object.
-
-    A text object's characters are consecutive in PDFium's list, so its run ends are found by
-    galloping and halving: a few calls per run instead of one per character."""
+    """(first, end, text object) of each run of characters PDFium drew from one text object (a
+    text object's characters are consecutive in PDFium's list); characters PDFium generated
+    between objects (line breaks, spaces it inferred) belong to none and are left out."""
+    get = _HOT.text_object
+    owners = [get(tp, k) or 0 for k in range(n)]
     out: list[tuple[int, int, int]] = []
-    memo: dict[int, int] = {}
-
-    def at(k: int) -> int:
-        v = memo.get(k)
-        if v is None:
-            v = memo[k] = TextObject(tp, k) or 0
-        return v
-
-    i = 0
-    while i < n:
-        obj = at(i)
-        if not obj:  # characters PDFium generated (line breaks, inferred spaces): scattered, one each
-            memo.clear()
-            i += 1
-            continue
-        lo, step, hi = i, 1, i + 1
-        while hi < n and at(hi) == obj:
-            lo = hi
-            step *= 2
-            hi = lo + step
-        hi = min(hi, n)
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if at(mid) == obj:
-                lo = mid
-            else:
-                hi = mid
-        out.append((i, lo + 1, obj))
-        memo.clear()
-        memo[hi] = at(hi) if hi < n else 0
-        i = lo + 1
+    k = 0
+    for obj, group in itertools.groupby(owners):
+        size = sum(1 for _ in group)
+        if obj:
+            out.append((k, k + size, obj))
+        k += size
     return out
 
 
@@ -345,7 +325,8 @@ def _page_text(tp: int, n: int) -> array.array | None:
     return units
 
 
-def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] | None]] | None) -> list[Char]:
+def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] | None]] | None,
+           matrices: dict[tuple[float, ...], int] | None = None) -> list[Char]:
     n = TextCount(tp)
     if n <= 0:
         return []
@@ -448,7 +429,13 @@ def _chars(tp: int, frame: Frame, order: dict[int, tuple[int, tuple[float, ...] 
                 if char is not None:
                     runs.append((place, -1, [char]))
         runs.sort(key=lambda r: (r[0], r[1]))
-    return [ch for _, _, cs in runs for ch in cs]
+    chars = [ch for _, _, cs in runs for ch in cs]
+    if matrices is not None:
+        for _, _, cs in runs:
+            if cs:
+                m = cs[0][8]  # a run's characters share their matrix
+                matrices[m] = matrices.get(m, 0) + len(cs)
+    return chars
 
 
 def _text_obj(tp: int, i: int, obj: int, frame: Frame, m: _Matrix, mp: Any, fsz: ctypes.c_float,
@@ -689,7 +676,6 @@ def graphics(paths: list[tuple[int, tuple[float, ...]]], frame: Frame) -> dict[s
     fillmode, stroke = ctypes.c_int(), ctypes.c_int()
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     rgba = (ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a))
-    lw = ctypes.c_float()
     ca, cb, cc, cd, ce, cf = frame.ctm
     for obj, (ma, mb, mc, md, me, mf) in paths:
         n = PathCount(obj)
@@ -731,15 +717,12 @@ def graphics(paths: list[tuple[int, tuple[float, ...]]], frame: Frame) -> dict[s
         fill, stroked = fillmode.value != 0, bool(stroke.value)
         if not (fill or stroked):
             continue
-        ncolor = scolor = None
+        ncolor = None
         if fill and ObjFill(obj, *rgba):
             ncolor = (r.value / 255, g.value / 255, b.value / 255)
-        if stroked and ObjStroke(obj, *rgba):
-            scolor = (r.value / 255, g.value / 255, b.value / 255)
-        width = float(lw.value) if ObjStrokeWidth(obj, ctypes.byref(lw)) else 0.0
-        style = {"linewidth": width, "stroke": stroked, "fill": fill, "evenodd": fillmode.value == 1,
-                 "stroking_color": scolor, "non_stroking_color": ncolor}
-        _paint(ops, style, frame, out)
+        # What the reader uses of a drawing: its box, whether it is filled and with what colour;
+        # a curve's points (its edges). Stroke colour and width are not read.
+        _paint(ops, {"stroke": stroked, "fill": fill, "non_stroking_color": ncolor}, frame, out)
     return out
 
 
@@ -781,8 +764,9 @@ def _paint(ops: list[tuple[str, float, float]], style: dict[str, Any], frame: Fr
     h, mb_x0, mb_top = frame.height, frame.mb_x0, frame.mb_top
     top = h - y1 + mb_top
     obj = {"object_type": kind, "x0": x0 + mb_x0, "x1": x1 + mb_x0, "y0": y0, "y1": y1, "top": top,
-           "bottom": h - y0 + mb_top, "doctop": top, "width": x1 - x0, "height": y1 - y0,
-           "pts": [(x + mb_x0, mb_top + h - y) for x, y in pts], **style}
+           "bottom": h - y0 + mb_top, "doctop": top, "width": x1 - x0, "height": y1 - y0, **style}
+    if kind == "curve":  # its edges run between its points; a line's or a rect's are its box
+        obj["pts"] = [(x + mb_x0, mb_top + h - y) for x, y in pts]
     out[kind].append(obj)
 
 
@@ -803,7 +787,8 @@ class PdfiumPage:
         self.width, self.height = self.frame.width, self.frame.height
         self.bbox = (self.frame.mb_x0, self.frame.mb_top, self.frame.mb_x0 + self.width, self.frame.mb_top + self.height)
         order, self._paths = walk(self._raw)
-        self.chars: list[Char] = read_chars(self._raw, self.frame, order)
+        self._matrices: dict[tuple[float, ...], int] = {}  # how many characters have each matrix
+        self.chars: list[Char] = read_chars(self._raw, self.frame, order, self._matrices)
         self._objects: dict[str, list[dict[str, Any]]] | None = None
         self.turned: str | None = None
 
@@ -823,11 +808,35 @@ class PdfiumPage:
 
     @property
     def edges(self) -> list[dict[str, Any]]:
-        from pdfplumber.utils import curve_to_edges, line_to_edge, rect_to_edges
-
+        """pdfplumber's ``page.edges`` (``line_to_edge``, ``rect_to_edges``, ``curve_to_edges``) with
+        only the keys its table finder reads: it copies an edge whenever it snaps one, and a copy
+        of the whole drawing (points, colours) costs more than finding the table."""
         objs = self.objects
-        return ([line_to_edge(o) for o in objs["line"]] + [e for o in objs["rect"] for e in rect_to_edges(o)]
-                + [e for o in objs["curve"] for e in curve_to_edges(o)])
+        out: list[dict[str, Any]] = []
+        add = out.append
+        for o in objs["line"]:
+            add({"x0": o["x0"], "x1": o["x1"], "top": o["top"], "bottom": o["bottom"], "width": o["width"],
+                 "height": o["height"], "orientation": "h" if o["top"] == o["bottom"] else "v", "object_type": "line"})
+        for r in objs["rect"]:
+            x0, x1, top, bottom, width, height = r["x0"], r["x1"], r["top"], r["bottom"], r["width"], r["height"]
+            add({"x0": x0, "x1": x1, "top": top, "bottom": top, "width": width, "height": 0, "orientation": "h",
+                 "object_type": "rect_edge"})
+            add({"x0": x0, "x1": x1, "top": top + height, "bottom": bottom, "width": width, "height": 0,
+                 "orientation": "h", "object_type": "rect_edge"})
+            add({"x0": x0, "x1": x0, "top": top, "bottom": bottom, "width": 0, "height": height, "orientation": "v",
+                 "object_type": "rect_edge"})
+            add({"x0": x1, "x1": x1, "top": top, "bottom": bottom, "width": 0, "height": height, "orientation": "v",
+                 "object_type": "rect_edge"})
+        for c in objs["curve"]:
+            pts = c["pts"]
+            for (ax, ay), (bx, by) in zip(pts, pts[1:]):
+                orientation = "v" if ax == bx else ("h" if ay == by else None)
+                if orientation is None:
+                    continue  # the table finder keeps only vertical and horizontal edges
+                add({"x0": min(ax, bx), "x1": max(ax, bx), "top": min(ay, by), "bottom": max(ay, by),
+                     "width": abs(ax - bx), "height": abs(ay - by), "orientation": orientation,
+                     "object_type": "curve_edge"})
+        return out
 
     def words(self) -> list[dict[str, Any]]:
         return words(self.chars)
@@ -837,7 +846,7 @@ class PdfiumPage:
         :mod:`.pdf_rotation` does for pdfplumber's pages: characters and drawings alike."""
         from .pdf_rotation import _turn_box
 
-        direction = sideways_direction(self.chars, min_share)
+        direction = _sideways(self._matrices, len(self.chars), min_share)
         if direction is None:
             return None
         w, h = self.width, self.height
@@ -857,6 +866,19 @@ class PdfiumPage:
         if self._raw:
             ClosePage(self._raw)
             self._raw = 0
+
+
+def _sideways(matrices: dict[tuple[float, ...], int], n: int, min_share: float) -> str | None:
+    """:func:`sideways_direction` from the count of characters per matrix."""
+    if not n:
+        return None
+    down = sum(k for (a, b, c, d), k in matrices.items() if abs(a) <= 1e-3 and abs(d) <= 1e-3 and b < 0 < c)
+    up = sum(k for (a, b, c, d), k in matrices.items() if abs(a) <= 1e-3 and abs(d) <= 1e-3 and c < 0 < b)
+    if down >= min_share * n:
+        return "down"
+    if up >= min_share * n:
+        return "up"
+    return None
 
 
 def sideways_direction(chars: list[Char], min_share: float) -> str | None:
