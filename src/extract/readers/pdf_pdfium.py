@@ -790,6 +790,7 @@ class PdfiumPage:
         self._matrices: dict[tuple[float, ...], int] = {}  # how many characters have each matrix
         self.chars: list[Char] = read_chars(self._raw, self.frame, order, self._matrices)
         self._objects: dict[str, list[dict[str, Any]]] | None = None
+        self._edges: list[dict[str, Any]] | None = None
         self.turned: str | None = None
 
     @property
@@ -811,6 +812,8 @@ class PdfiumPage:
         """pdfplumber's ``page.edges`` (``line_to_edge``, ``rect_to_edges``, ``curve_to_edges``) with
         only the keys its table finder reads: it copies an edge whenever it snaps one, and a copy
         of the whole drawing (points, colours) costs more than finding the table."""
+        if self._edges is not None:
+            return self._edges
         objs = self.objects
         out: list[dict[str, Any]] = []
         add = out.append
@@ -836,6 +839,7 @@ class PdfiumPage:
                 add({"x0": min(ax, bx), "x1": max(ax, bx), "top": min(ay, by), "bottom": max(ay, by),
                      "width": abs(ax - bx), "height": abs(ay - by), "orientation": orientation,
                      "object_type": "curve_edge"})
+        self._edges = out
         return out
 
     def words(self) -> list[dict[str, Any]]:
@@ -857,6 +861,7 @@ class PdfiumPage:
             turned.append((c[_TEXT], d["x0"], d["x1"], d["top"], d["bottom"], c[_SIZE], c[_FONT], True, d["matrix"][:4]))
         self.chars = turned
         self._objects = {k: [_turn_box(o, direction, w, h) for o in objs] for k, objs in self.objects.items()}
+        self._edges = None
         self.width, self.height = h, w
         self.bbox = (0.0, 0.0, h, w)
         self.turned = direction
