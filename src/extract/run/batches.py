@@ -10,9 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 # Extraction seconds per byte, relative to PDF, measured over the samples, the generated plans
-# and the real-world files (medians: PDF 14 µs/B, text exports 3.7, Word 0.7: a .docx is
-# compressed XML and python-docx reads it far faster than pdfminer lays out a page).
-_SECONDS_PER_BYTE = {".pdf": 1.0, ".md": 0.25, ".txt": 0.25, ".html": 0.25, ".htm": 0.25, ".docx": 0.05}
+# and the real-world files (medians: PDF 2.0 µs/B since pages are read with PDFium, 14 when
+# pdfminer laid them out; text exports 3.2; Word 0.54: a .docx is compressed XML).
+_SECONDS_PER_BYTE = {".pdf": 1.0, ".md": 1.6, ".txt": 1.6, ".html": 1.6, ".htm": 1.6, ".docx": 0.27}
 _OTHER = 0.05  # files that are only recognised and skipped or refused
 
 
