@@ -96,3 +96,28 @@ def test_status_of_a_server_that_does_not_answer(tmp_path: Path) -> None:
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": f"http://127.0.0.1:{_free_port()}/api"}
     status = _cli(env, "server", "status", timeout=60)
     assert status.returncode == 1 and "not answering" in status.stdout
+
+
+def test_the_first_run_starts_the_server_the_next_one_uses(tmp_path: Path) -> None:
+    """With nothing running, `plan-extract run` starts the server and keeps it (saying so once);
+    the next run finds it and starts none."""
+    env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+           "PLAN_EXTRACT_CACHE_DIR": str(tmp_path / "cache"), "PLAN_EXTRACT_KEEP_SERVER": "1"}
+    env.pop("PREFECT_API_URL", None)
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "matrix.md").write_bytes((SAMPLES / "childrens-services-action-matrix.md").read_bytes())
+    try:
+        first = _cli(env, "run", str(inbox), "--out", str(out), "--no-progress")
+        assert first.returncode == 0, first.stderr
+        assert "started a Prefect server for this run and the next ones" in first.stderr
+        status = _cli(env, "server", "status")
+        assert status.returncode == 0
+        second = _cli(env, "run", str(inbox), "--out", str(out), "--no-progress", "--verbose")
+        assert second.returncode == 0, second.stderr
+        assert "started a Prefect server" not in second.stderr
+        assert "temporary server" not in (second.stdout + second.stderr).lower()
+        assert duckdb.sql(f"select count(*) from '{out}/runs.parquet'").fetchall()[0][0] == 2
+    finally:
+        stopped = _cli(env, "server", "stop")
+    assert "stopped the Prefect server" in stopped.stdout

@@ -92,6 +92,9 @@ def run(
 ) -> None:
     """Run one Prefect flow over INPUT_DIR and write the datasets to --out.
 
+    The run uses PREFECT_API_URL or the Prefect server plan-extract keeps; with neither, it starts
+    that server and keeps it for the next runs (PLAN_EXTRACT_KEEP_SERVER=0: a temporary one).
+
     Example: plan-extract run samples --out outputs
     """
     try:
@@ -107,12 +110,17 @@ def run(
             options["workers"] = workers
         if runner not in ("local", "dask"):
             raise UsageError(f"unknown runner {runner!r}: use --runner local or --runner dask")
+        keep = os.environ.get("PLAN_EXTRACT_KEEP_SERVER", "1").lower() not in ("0", "false", "no")
         summary = run_folder(input_dir, out, verbose=verbose, progress=progress, settings=options,
-                             runner=runner, address=address)
+                             runner=runner, address=address, keep_server=keep)
     except ConfigError as exc:
         _fail(exc)
     except UsageError as exc:
         _fail(exc)
+    except RuntimeError as exc:
+        if "Prefect server" not in str(exc):
+            raise
+        _fail(UsageError(f"{exc}; PLAN_EXTRACT_KEEP_SERVER=0 runs on a temporary server instead"))
     except KeyboardInterrupt:
         typer.secho(f"plan-extract: interrupted; {out} holds the datasets of the last run that finished, "
                     "never part of one", err=True)

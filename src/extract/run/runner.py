@@ -28,16 +28,31 @@ def quiet_prefect(verbose: bool = False) -> None:
 
 
 def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progress: bool = True,
-               settings: dict[str, Any] | None = None, runner: str = "local", address: str | None = None) -> RunSummary:
+               settings: dict[str, Any] | None = None, runner: str = "local", address: str | None = None,
+               keep_server: bool = False) -> RunSummary:
     """One flow run over ``input_dir`` writing to ``out_dir``; what ``plan-extract run`` does.
 
     The flow runs against a Prefect server that is already up when there is one (``PREFECT_API_URL``,
-    or the server ``plan-extract server start`` keeps); otherwise Prefect's temporary server is
-    started at once, in the background, so that it comes up while the flow is imported.
+    or the server plan-extract keeps). Otherwise, with ``keep_server``, the kept server is started
+    now, for this run and the later ones; without, Prefect's temporary server, started at once in
+    the background. Either comes up while the flow is imported.
     """
 
     quiet_prefect(verbose)
     api = server.use_available_server()  # before Prefect reads its settings
+    launched = None
+    if api == "temporary" and keep_server:
+        try:
+            launched, started = server.launch()
+        except RuntimeError as exc:
+            print(f"plan-extract: could not start a Prefect server to keep ({exc}): using a temporary one",
+                  file=sys.stderr)
+        else:
+            os.environ["PREFECT_API_URL"] = launched.api_url
+            api = "kept"
+            if started:
+                print(f"plan-extract: started a Prefect server for this run and the next ones, {launched.ui_url} "
+                      "(`plan-extract server stop` ends it; PLAN_EXTRACT_KEEP_SERVER=0: none kept)", file=sys.stderr)
     s = Settings.resolve(settings)
     root = input_dir.resolve()
     from .discover import discover
@@ -73,6 +88,8 @@ def run_folder(input_dir: Path, out_dir: Path, *, verbose: bool = False, progres
         try:
             if temporary is not None:
                 temporary.join()
+            if launched is not None:
+                server.wait_until_up(launched)
             with _quiet_shutdown(verbose), _api_url(api), _no_heartbeats_unless_chosen(api):
                 flow = ef.extract_folder_with_workers(s.workers, runner, address)
                 return flow(root, out_dir.resolve(), settings or {})

@@ -154,7 +154,78 @@ def _port_free(port: int) -> bool:
     return True
 
 
-def start(port: int = DEFAULT_PORT, timeout: float = START_TIMEOUT_S) -> tuple[KeptServer, bool]:
+def _any_free_port() -> int:
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _start_lock(home: Path):  # type: ignore[no-untyped-def]
+    """One command at a time decides whether to start the kept server (two runs started together
+    would otherwise both start one)."""
+    import fcntl
+
+    home.mkdir(parents=True, exist_ok=True)
+    with open(home / "plan-extract-server.lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def launch(port: int | None = None) -> tuple[KeptServer, bool]:
+    """The kept server, started now without waiting for it to answer when none is running or
+    starting: ``(server, started_now)``. ``port`` None: 4200 when it is free, any free port else."""
+    home = prefect_home()
+    with _start_lock(home):
+        state = read_state(home)
+        if state is not None and _alive(state.pid) and (healthy(state.api_url) or time.time() - state.started < START_TIMEOUT_S):
+            return state, False
+        if state is not None:
+            with contextlib.suppress(OSError):
+                state_path(home).unlink()
+        if port is None:
+            port = DEFAULT_PORT if _port_free(DEFAULT_PORT) else _any_free_port()
+        elif not _port_free(port):
+            raise RuntimeError(f"port {port} is in use: choose another with --port")
+        log = open(home / LOG_FILE, "ab")  # noqa: SIM115 - handed to the server process
+        env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        env.pop("PREFECT_API_URL", None)
+        exe = Path(sys.executable).with_name("prefect")
+        cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "prefect"]
+        proc = subprocess.Popen([*cmd, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)  # its own session: it outlives this command
+        log.close()
+        state = KeptServer(pid=proc.pid, port=port, api_url=f"http://127.0.0.1:{port}/api", started=time.time(),
+                           prefect_home=str(home))
+        tmp = state_path(home).with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(state)), encoding="utf-8")
+        tmp.replace(state_path(home))
+        return state, True
+
+
+def wait_until_up(state: KeptServer, timeout: float = START_TIMEOUT_S) -> None:
+    """Wait for a server :func:`launch` started to answer; RuntimeError (and the server stopped)
+    when it exits or does not answer in time."""
+    deadline = state.started + timeout
+    while time.time() < deadline:
+        if healthy(state.api_url, timeout=1.0):
+            return
+        if not _alive(state.pid):
+            _reap(state.pid)
+            with contextlib.suppress(OSError):
+                state_path().unlink()
+            raise RuntimeError(f"the Prefect server exited: see {prefect_home() / LOG_FILE}")
+        _reap(state.pid)
+        time.sleep(0.3)
+    stop()
+    raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s: see {prefect_home() / LOG_FILE}")
+
+
+def start(port: int | None = DEFAULT_PORT, timeout: float = START_TIMEOUT_S) -> tuple[KeptServer, bool]:
     """Start the kept server (or find it running): ``(server, started_now)``. Waits until it answers.
 
     Raises RuntimeError when the port is taken by something else or the server does not come up.
@@ -162,35 +233,9 @@ def start(port: int = DEFAULT_PORT, timeout: float = START_TIMEOUT_S) -> tuple[K
     running = kept_server()
     if running is not None:
         return running, False
-    if not _port_free(port):
-        raise RuntimeError(f"port {port} is in use: choose another with --port")
-    home = prefect_home()
-    home.mkdir(parents=True, exist_ok=True)
-    log = open(home / LOG_FILE, "ab")  # noqa: SIM115 - handed to the server process
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    env.pop("PREFECT_API_URL", None)
-    exe = Path(sys.executable).with_name("prefect")
-    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "prefect"]
-    proc = subprocess.Popen([*cmd, "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env=env,
-                            start_new_session=True)  # its own session: it outlives this command
-    log.close()
-    state = KeptServer(pid=proc.pid, port=port, api_url=f"http://127.0.0.1:{port}/api", started=time.time(),
-                       prefect_home=str(home))
-    tmp = state_path(home).with_suffix(".tmp")
-    tmp.write_text(json.dumps(asdict(state)), encoding="utf-8")
-    tmp.replace(state_path(home))
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if healthy(state.api_url):
-            return state, True
-        if proc.poll() is not None:
-            with contextlib.suppress(OSError):
-                state_path(home).unlink()
-            raise RuntimeError(f"the Prefect server exited (code {proc.returncode}): see {home / LOG_FILE}")
-        time.sleep(0.5)
-    stop()
-    raise RuntimeError(f"the Prefect server did not answer within {timeout:.0f} s: see {home / LOG_FILE}")
+    state, started = launch(port)
+    wait_until_up(state, timeout)
+    return state, started
 
 
 def stop(timeout: float = 30.0) -> KeptServer | None:
