@@ -12,12 +12,15 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 setup: $(STAMP)
 
 # uv comes from the package registry when the machine has none; the lock file fixes every version.
+# Bytecode is compiled at install: a command then imports Prefect, pyarrow and spaCy from .pyc files
+# instead of compiling them in every process (where PYTHONDONTWRITEBYTECODE is set, or the
+# environment is read-only, Python never caches them itself).
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv
 
-$(STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --quiet
+$(STAMP): pyproject.toml uv.lock Makefile | $(UV)
+	$(UV) sync --frozen --quiet --compile-bytecode
 	@touch $(STAMP)
 
 run: setup

@@ -25,24 +25,35 @@ from extract.outputs.records import ExtractedDocument
 from extract.outputs.writers import run_lock, write_datasets
 from extract.run import progress, spool
 from extract.run.batches import plan_batches
-from extract.run.cache import ResultCache, cache_key, extractor_version
+from extract.run.cache import ResultCache, cache_keys, extractor_version
 from extract.run.discover import Found, discover
 from extract.run.history import runs_table
-from extract.run.isolate import extract_isolated_batch
+from extract.run.isolate import extract_isolated_batch, take_spare
 from extract.run.pipeline import extract_file, warm_up
 from extract.run.spool import DocRef
 from extract.run.summary import RunSummary, skipped_record, summarise_refs
 from extract.settings import Settings
 
 
-def _cache_keys(paths: list[Path], root: Path, version: str) -> dict[Path, str | None]:
-    keys: dict[Path, str | None] = {}
+def _from_cache(paths: list[Path], root: Path, s: Settings, version: str, spool_dir: Path) -> tuple[list[DocRef], list[Path]]:
+    """The documents whose results are in the cache, spooled here, and the others, for the tasks.
+
+    An unchanged document costs a cache read, not a task run: a rerun over an unchanged folder
+    submits no task. (The task checks the cache too: a Dask worker may have its own.)"""
+    if not s.cache or s.full:
+        return [], list(paths)
+    cache = ResultCache(s.cache_dir)
+    keys = cache_keys(paths, root, version)
+    refs: list[DocRef] = []
+    todo: list[Path] = []
     for path in paths:
-        try:
-            keys[path] = cache_key(path, path.relative_to(root).as_posix(), version)
-        except OSError:
-            keys[path] = None
-    return keys
+        key = keys.get(path)
+        hit = cache.get(key) if key is not None else None
+        if hit is None:
+            todo.append(path)
+        else:
+            refs.append(spool.put(spool_dir, hit, from_cache=True))
+    return refs, todo
 
 
 @task(name="extract-documents", cache_policy=NO_CACHE, task_run_name="extract {paths[0].name} (+{extra} more)")
@@ -57,7 +68,7 @@ def extract_batch_task(paths: list[Path], root: Path, settings: dict[str, Any], 
     """
     s = Settings.resolve(settings)
     cache = ResultCache(s.cache_dir) if s.cache else None
-    keys = _cache_keys(paths, root, version) if cache is not None else {}
+    keys = cache_keys(paths, root, version) if cache is not None else {}
     refs: list[DocRef] = []
 
     def done(path: Path, result: ExtractedDocument, cached: bool = False) -> None:
@@ -75,8 +86,11 @@ def extract_batch_task(paths: list[Path], root: Path, settings: dict[str, Any], 
             done(path, hit, cached=True)
         else:
             todo.append(path)
+    spare = take_spare(s) if todo and s.isolate else None
+    if todo and spare is None:
+        warm_up(s, todo)  # once per process, and only when something is to be read: a rerun from the cache needs none
     if s.isolate:
-        extract_isolated_batch(todo, root, s, done)
+        extract_isolated_batch(todo, root, s, done, spare=spare)
     else:
         for path in todo:
             done(path, extract_file(path, root, s))
@@ -105,7 +119,6 @@ def _extract_folder(input_dir: Path, out_dir: Path, settings: dict[str, Any]) ->
     logger = get_run_logger()
     started = dt.datetime.now(dt.timezone.utc)
     s = Settings.resolve(settings)
-    warm_up(s)
     version = extractor_version(s.config_dir)
     found: list[Found] = discover(input_dir, exclude=out_dir)
     spool_dir = spool.spool_folder(out_dir)
@@ -115,7 +128,12 @@ def _extract_folder(input_dir: Path, out_dir: Path, settings: dict[str, Any]) ->
             if item.skip_reason:
                 refs.append(spool.put(spool_dir, ExtractedDocument(document=skipped_record(item, input_dir))))
                 progress.came_back(refs[-1].json_path, refs[-1].document)
-        batches = plan_batches([item.path for item in found if not item.skip_reason], s.workers)
+        cached, todo = _from_cache([item.path for item in found if not item.skip_reason], input_dir, s, version,
+                                   spool_dir)
+        for ref in cached:
+            refs.append(ref)
+            progress.came_back(ref.json_path, ref.document)
+        batches = plan_batches(todo, s.workers)
         futures = [extract_batch_task.submit(b, input_dir, settings, version, str(spool_dir), extra=len(b) - 1)
                    for b in batches]
         for future in futures:
@@ -159,6 +177,35 @@ def _artifacts(refs: list[DocRef], summary: RunSummary) -> None:
     create_markdown_artifact(key="run-problems", markdown="\n".join(lines[:2000]))
 
 
+def _plain(value: Any) -> Any:
+    """A parameter in its JSON form, for the types this flow takes; TypeError for any other."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    raise TypeError(type(value).__name__)
+
+
+def _with_plain_parameters(flow_: Any) -> Any:
+    """The flow, recording its parameters (two paths and a dict of settings) in their JSON form
+    directly: Prefect's own serialiser is FastAPI's ``jsonable_encoder``, and importing FastAPI
+    costs every command a third of a second. Anything else goes to Prefect's."""
+    default = type(flow_).serialize_parameters
+
+    def serialize_parameters(parameters: dict[str, Any]) -> dict[str, Any]:
+        try:
+            return {key: _plain(value) for key, value in parameters.items()}
+        except TypeError:
+            return default(flow_, parameters)
+
+    flow_.serialize_parameters = serialize_parameters
+    return flow_
+
+
 def extract_folder_with_workers(workers: int, runner: str = "local", address: str | None = None) -> Any:
     """The flow with its task runner: ``local`` runs ``workers`` documents at once on this machine
     (each in its own child process); ``dask`` sends the document tasks to a Dask cluster at
@@ -169,5 +216,5 @@ def extract_folder_with_workers(workers: int, runner: str = "local", address: st
         task_runner = (DaskTaskRunner(address=address) if address else
                        DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
                                                       "dashboard_address": None}))
-        return extract_folder.with_options(task_runner=task_runner)
-    return extract_folder.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers))
+        return _with_plain_parameters(extract_folder.with_options(task_runner=task_runner))
+    return _with_plain_parameters(extract_folder.with_options(task_runner=ThreadPoolTaskRunner(max_workers=workers)))

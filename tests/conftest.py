@@ -17,6 +17,7 @@ _PREFECT_HOME = tempfile.mkdtemp(prefix="plan-extract-prefect-")
 os.environ["PREFECT_HOME"] = _PREFECT_HOME
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PLAN_EXTRACT_CACHE_DIR"] = tempfile.mkdtemp(prefix="plan-extract-cache-")
+os.environ.setdefault("PLAN_EXTRACT_KEEP_SERVER", "0")  # `plan-extract run` leaves no server behind a test
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 # Prefect's temporary server may start slowly on a busy machine: a generous limit, not a failure.

@@ -196,3 +196,118 @@ def test_long_real_plan_without_references_yields_its_action_rows() -> None:
     # Page 26 prints eleven action rows under three themes (checked against the page image).
     assert sum(1 for a in actions if a.page_start == 26) == 11
     assert any(w.code == "W302" for w in result.warnings)
+
+
+# -- PDFium and pdfplumber ------------------------------------------------------------------------
+# Pages are read with PDFium (readers/pdf_pdfium.py) in pdfplumber's terms; pdfplumber stays as the
+# `engine: pdfplumber` reader. Where the two libraries differ on text, the reader follows pdfminer.
+
+
+def _read_with(engine: str, path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    from extract.readers import pdfdoc
+
+    settings = {**pdfdoc.pdf_settings(), "engine": engine}
+    monkeypatch.setattr(pdfdoc, "pdf_settings", lambda: settings)
+    return read(path, path.name)
+
+
+def _content(doc):  # type: ignore[no-untyped-def]
+    blocks = [(b.kind, b.level, b.text, b.bold, b.prov[0].page) for b in doc.blocks]
+    tables = [[(r.page_break_before, [(c.col, c.row_span, c.col_span, c.text, c.fill, c.bold, c.prov[0].page)
+                                      for c in r.cells]) for r in t.rows] for t in doc.tables]
+    return blocks, tables
+
+
+@pytest.mark.parametrize("name", ["cfs-directorate-plan-2003.pdf", "childrens-services-action-matrix.pdf"])
+def test_both_engines_read_the_sample_pdfs_alike(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every block and every cell (text, spans, fill, bold, page) the same, headings and the
+    stitched landscape table included; cell boxes within a hundredth of a point."""
+    old = _read_with("pdfplumber", SAMPLES / name, monkeypatch)
+    new = _read_with("pdfium", SAMPLES / name, monkeypatch)
+    assert _content(new) == _content(old)
+    boxes = lambda d: [c.prov[0].bbox for t in d.tables for r in t.rows for c in r.cells]  # noqa: E731
+    for a, b in zip(boxes(old), boxes(new), strict=True):
+        assert max(abs(a.x0 - b.x0), abs(a.top - b.top), abs(a.x1 - b.x1), abs(a.bottom - b.bottom)) < 0.01
+
+
+def _text(doc) -> str:  # type: ignore[no-untyped-def]
+    return " ".join(" ".join(x.text.split()) for x in [*doc.blocks, *(c for t in doc.tables for r in t.rows for c in r.cells)])
+
+
+def test_ligatures_read_as_one_glyph_as_wide_as_the_ligature() -> None:
+    """PDFium splits ﬁ into f and i, both at the ligature's origin; read as pdfminer reads it, one
+    glyph as wide as the ligature, the word stays whole ("offi ce" otherwise)."""
+    text = _text(read(DATA / "google-env-report-bad-colorspace.pdf", "g.pdf"))
+    assert "office campuses" in text and "significant" in text
+    assert "offi ce" not in text and "signifi cant" not in text
+
+
+def test_a_printed_space_after_a_kerning_gap_is_kept() -> None:
+    """PDFium writes a space of its own at a wide kerning gap and drops the printed space after it
+    as a double space; the printed one is kept: 'permits Since', not 'permitsSince'."""
+    table = read(DATA / "fbi-nics-firearm-checks-landscape.pdf", "f.pdf").tables[0]
+    notes = " ".join(" ".join(c.text.split()) for r in table.rows for c in r.cells)
+    assert "handgun permits Since the permit check" in notes
+
+
+def _pdf(path: Path, content: bytes, font: bytes) -> Path:
+    """A one-page PDF written by hand: ``content`` drawn with ``font`` as /F1."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> "
+               b"/Contents 4 0 R >>",
+               b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream", font]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_glyph_without_unicode_reads_as_cid_and_a_leading_one_as_a_bullet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A glyph its font maps to no Unicode: pdfminer spells it (cid:N), PDFium gives its raw code
+    (here 129); the reader spells it as pdfminer does, so a line starting with one is a list item
+    and one inside a line prints nothing."""
+    from extract.readers.pdf_pdfium import PdfiumPage, open_document
+
+    font = (b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding << /Type /Encoding "
+            b"/BaseEncoding /WinAnsiEncoding /Differences [129 /zzmark] >> >>")
+    content = (b"BT /F1 12 Tf 72 720 Td (\\201 Review the plan) Tj 0 -16 Td (Publish the \\201 charter) Tj "
+               b"0 -16 Td (Train the staff) Tj ET")
+    path = _pdf(tmp_path / "unmapped.pdf", content, font)
+    pdf = open_document(path)
+    page = PdfiumPage(pdf, 0)
+    try:
+        assert [c[0] for c in page.chars[:2]] == ["(cid:129)", " "]
+    finally:
+        page.close()
+        pdf.close()
+    new = _read_with("pdfium", path, monkeypatch)
+    assert [(b.kind, b.text) for b in new.blocks] == [(BlockKind.list_item, "Review the plan"),
+                                                       (BlockKind.paragraph, "Publish the charter"),
+                                                       (BlockKind.paragraph, "Train the staff")]
+    assert _content(new) == _content(_read_with("pdfplumber", path, monkeypatch))
+
+
+def test_a_bullet_pdfminer_cannot_name_reads_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """reportlab's bullet: pdfminer finds no Unicode for it ((cid:127)), PDFium knows it as •.
+    Either way the cell's lines are list items, and the engines agree on every cell."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    body = getSampleStyleSheet()["BodyText"]
+    cell = [Paragraph("Audit the registers", body, bulletText="•"), Paragraph("Report to the board", body, bulletText="•")]
+    table = Table([["Ref", "Action", "Lead Officer"], ["1.1", cell, "Ann Lee"]])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0))]))
+    path = tmp_path / "bullets.pdf"
+    SimpleDocTemplate(str(path), pagesize=landscape(A4)).build([table])
+    new = _read_with("pdfium", path, monkeypatch)
+    paras = next(c for r in new.tables[0].rows for c in r.cells if "Audit" in c.text).paras
+    assert [(p.text, p.list_item) for p in paras] == [("Audit the registers", True), ("Report to the board", True)]
+    assert _content(new) == _content(_read_with("pdfplumber", path, monkeypatch))

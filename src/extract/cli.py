@@ -3,8 +3,11 @@ an :class:`ExtractError` becomes one line on stderr and exit code 2."""
 
 from __future__ import annotations
 
+import atexit
+import importlib.abc
 import os
 import signal
+import sys
 import threading
 from pathlib import Path
 
@@ -34,6 +37,24 @@ def stop_on_signals(stop: threading.Event) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         if signal.getsignal(sig) is not signal.SIG_IGN:  # started with nohup or as a background job
             signal.signal(sig, handler)
+
+
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """pyarrow imports pandas, when it is installed, the first time it builds a table from Python
+    values: about a second of every run, for nothing a run uses (pandas is a development
+    dependency, for the tests and the gold scorer). ``run`` and ``watch`` make it unimportable in
+    their own process, as it is where only the runtime dependencies are installed; pyarrow
+    then goes without, as it does there."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name == "pandas" or name.startswith("pandas."):
+            raise ModuleNotFoundError(f"No module named {name!r} (not needed by plan-extract run)", name=name)
+        return None
+
+
+def without_pandas() -> None:
+    if "pandas" not in sys.modules and not any(isinstance(f, _NoPandas) for f in sys.meta_path):
+        sys.meta_path.insert(0, _NoPandas())
 
 
 def _fail(exc: ExtractError) -> None:
@@ -71,12 +92,16 @@ def run(
 ) -> None:
     """Run one Prefect flow over INPUT_DIR and write the datasets to --out.
 
+    The run uses PREFECT_API_URL or the Prefect server plan-extract keeps; with neither, it starts
+    that server and keeps it for the next runs (PLAN_EXTRACT_KEEP_SERVER=0: a temporary one).
+
     Example: plan-extract run samples --out outputs
     """
     try:
         check_folders(input_dir, out)
     except ExtractError as exc:
         _fail(exc)
+    without_pandas()
     from .run.runner import run_folder
 
     try:
@@ -85,12 +110,17 @@ def run(
             options["workers"] = workers
         if runner not in ("local", "dask"):
             raise UsageError(f"unknown runner {runner!r}: use --runner local or --runner dask")
+        keep = os.environ.get("PLAN_EXTRACT_KEEP_SERVER", "1").lower() not in ("0", "false", "no")
         summary = run_folder(input_dir, out, verbose=verbose, progress=progress, settings=options,
-                             runner=runner, address=address)
+                             runner=runner, address=address, keep_server=keep)
     except ConfigError as exc:
         _fail(exc)
     except UsageError as exc:
         _fail(exc)
+    except RuntimeError as exc:
+        if "Prefect server" not in str(exc):
+            raise
+        _fail(UsageError(f"{exc}; PLAN_EXTRACT_KEEP_SERVER=0 runs on a temporary server instead"))
     except KeyboardInterrupt:
         typer.secho(f"plan-extract: interrupted; {out} holds the datasets of the last run that finished, "
                     "never part of one", err=True)
@@ -117,6 +147,7 @@ def watch(
         check_folders(input_dir, out)
     except ExtractError as exc:
         _fail(exc)
+    without_pandas()
     from .outputs.report_console import print_summary
     from .run.runner import run_folder
     from .run.watch import watch as watch_folder
@@ -156,9 +187,11 @@ def serve(
         check_folders(input_dir, out)
     except ExtractError as exc:
         _fail(exc)
-    if not os.environ.get("PREFECT_API_URL"):
-        _fail(UsageError("serve needs a running Prefect server: start one with `make server` and set "
-                         "PREFECT_API_URL=http://127.0.0.1:4200/api"))
+    from .run.server import use_available_server
+
+    if use_available_server() == "temporary":
+        _fail(UsageError("serve needs a running Prefect server: start one with `plan-extract server start` "
+                         "(or `make server` and PREFECT_API_URL=http://127.0.0.1:4200/api)"))
     from .run.runner import quiet_prefect
 
     quiet_prefect(False)
@@ -173,6 +206,60 @@ def serve(
         parameters={"input_dir": str(input_dir.resolve()), "out_dir": str(out.resolve()), "settings": {}},
         print_starting_message=False,
     )
+
+
+server_app = typer.Typer(no_args_is_help=True, help="A local Prefect server kept running, so that commands need not start one.")
+app.add_typer(server_app, name="server")
+
+
+@server_app.command("start")
+def server_start(port: int = typer.Option(4200, "--port", help="Port on 127.0.0.1.")) -> None:
+    """Start a Prefect server on 127.0.0.1 that outlives this command; `run`, `watch` and `serve` use it.
+
+    Example: plan-extract server start
+    """
+    from .run import server
+
+    try:
+        state, started = server.start(port)
+    except RuntimeError as exc:
+        _fail(UsageError(str(exc)))
+    word = "started" if started else "already running"
+    typer.echo(f"Prefect server {word}: {state.ui_url} (PREFECT_HOME {state.prefect_home}, pid {state.pid})")
+
+
+@server_app.command("stop")
+def server_stop() -> None:
+    """Stop the server `plan-extract server start` started.
+
+    Example: plan-extract server stop
+    """
+    from .run import server
+
+    state = server.stop()
+    typer.echo(f"stopped the Prefect server at {state.ui_url}" if state else "no Prefect server was kept running")
+
+
+@server_app.command("status")
+def server_status() -> None:
+    """Say which Prefect server the next command will use. Exit code 0 when one is up, 1 when
+    a command would start a temporary one.
+
+    Example: plan-extract server status
+    """
+    from .run import server
+
+    if os.environ.get("PREFECT_API_URL"):
+        url = os.environ["PREFECT_API_URL"]
+        up = server.healthy(url)
+        typer.echo(f"PREFECT_API_URL {url}: {'answering' if up else 'not answering'}")
+        raise typer.Exit(0 if up else 1)
+    state = server.kept_server(wait=False)
+    if state is not None:
+        typer.echo(f"kept server running: {state.ui_url} (PREFECT_HOME {state.prefect_home}, pid {state.pid})")
+        raise typer.Exit(0)
+    typer.echo("no server running: each command starts a temporary one (plan-extract server start keeps one)")
+    raise typer.Exit(1)
 
 
 @app.command()
@@ -237,12 +324,31 @@ def schema(out: Path = typer.Option(Path("schemas/document.schema.json"), "--out
     typer.echo(f"wrote {out}")
 
 
+_exit_code: list[int] = []
+
+
+def _skip_finalisation() -> None:
+    """The last exit hook: once every other one has run (Prefect's log and event workers drained,
+    a temporary server stopped, files closed), leave without tearing down the interpreter's
+    modules one by one, which costs a command that imported Prefect most of a second."""
+    if _exit_code:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_code[0])
+
+
 def main() -> None:
     # SIGTERM ends a command as Ctrl-C does, through Python's exit path, so the temporary Prefect
     # server it started is stopped too instead of being left running without a parent.
     if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) is not signal.SIG_IGN:
         signal.signal(signal.SIGTERM, _interrupt)
-    app()  # typer turns an interrupt that reaches it into exit code 130
+    atexit.register(_skip_finalisation)  # registered first, so it runs last
+    try:
+        app()  # typer turns an interrupt that reaches it into exit code 130
+    except SystemExit as exc:
+        code = exc.code
+        _exit_code.append(code if isinstance(code, int) else (0 if code is None else 1))
+        raise
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 from dateutil.easter import easter
 
+from ..config import yaml_load
 from ..errors import ConfigError
 
 WORDS_FILE = Path(__file__).resolve().parents[1] / "data" / "date_words.yaml"
@@ -79,7 +80,7 @@ class Words:
 @lru_cache(maxsize=4)
 def load_words(path: Path = WORDS_FILE) -> Words:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml_load(path.read_text(encoding="utf-8"))
         months = {w.lower(): int(m) for m, ws in data["months"].items() for w in ws}
         seasons = {k.lower(): (int(v[0]), int(v[1])) for k, v in data["seasons"].items()}
         terms = {k.lower(): (v["first"], v["last"]) for k, v in data["terms"].items()}

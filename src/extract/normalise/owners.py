@@ -16,12 +16,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import spacy
+from typing import TYPE_CHECKING, Any
+
 from rapidfuzz import fuzz
-from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.language import Language
 
 from ..config import Config
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 _PREFIX_RE = re.compile(
     r"\b(?:lead(?:\s+officer)?|support(?:ed by)?|responsible(?:\s+officer)?|owner|accountable|co-?lead|deputy lead)\s*:\s*",
@@ -37,10 +39,11 @@ _SEE_RE = re.compile(r"^\s*(?:see|as per|as for|as)\s+(?:action\s+|ref\.?\s+)?([
 
 
 # --- spaCy rule pipeline ----------------------------------------------------------------------
+# spaCy is imported when the pipeline is first built, not with this module: a run whose
+# documents all come from the results cache never needs it (a second and a half of imports).
 
 
-@Language.component("owner_kind")
-def owner_kind_component(doc: spacy.tokens.Doc) -> spacy.tokens.Doc:
+def owner_kind_component(doc: Any) -> Any:
     """Label the whole owner string person / group / role from the span ruler's matches."""
     labels = {span.label_ for span in doc.spans.get("owner_rules", [])}
     words = [t.text for t in doc if not t.is_punct]
@@ -58,10 +61,20 @@ def owner_kind_component(doc: spacy.tokens.Doc) -> spacy.tokens.Doc:
     return doc
 
 
+@lru_cache(maxsize=1)
+def _register() -> None:
+    from spacy.language import Language
+
+    Language.component("owner_kind", func=owner_kind_component)
+
+
 @lru_cache(maxsize=2)
 def _pipeline(patterns_key: str, patterns: tuple[tuple[str, str], ...]) -> Language:
     import json
 
+    import spacy
+
+    _register()
     nlp = spacy.blank("en")
     ruler = nlp.add_pipe("span_ruler", config={"spans_key": "owner_rules", "validate": True})
     ruler.add_patterns([json.loads(p) for _, p in patterns])  # type: ignore[attr-defined]
@@ -69,7 +82,7 @@ def _pipeline(patterns_key: str, patterns: tuple[tuple[str, str], ...]) -> Langu
     return nlp
 
 
-def _nlp(config: Config) -> Language:
+def _nlp(config: Config) -> "Language":
     import json
 
     key = config.fingerprint
@@ -83,7 +96,7 @@ def owner_kind(name: str, config: Config) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _kind_cached(name: str, _fp: str, nlp: Language) -> str:
+def _kind_cached(name: str, _fp: str, nlp: "Language") -> str:
     return str(nlp(name).user_data["owner_kind"])
 
 
@@ -111,6 +124,13 @@ def _protect_brackets(text: str) -> tuple[str, list[str]]:
 _PARTICLES = frozenset({"du", "de", "des", "la", "le", "les", "van", "von", "der", "den", "di", "da", "dos", "del", "el", "et"})
 
 
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
 def _glue_fragments(tokens: list[str]) -> list[str]:
     """``['Advise', 'rs']`` → ``['Advisers']``: a short lower-case non-word after a capitalised word."""
     out: list[str] = []
@@ -121,7 +141,7 @@ def _glue_fragments(tokens: list[str]) -> list[str]:
             and tok.isalpha()
             and tok.islower()
             and len(tok) <= 3
-            and tok not in STOP_WORDS
+            and tok not in _stop_words()
             and tok not in _PARTICLES
         ):
             out[-1] += tok

@@ -14,6 +14,8 @@ repeated on the new page is dropped and the first row after the break is marked
 
 from __future__ import annotations
 
+import bisect
+import os
 import re
 import statistics
 from collections import Counter
@@ -24,13 +26,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 
-from ..errors import Damaged, Encrypted, NoTextLayer, ReadFailed, TooLarge
+from ..config import yaml_load
+from ..errors import ConfigError, Damaged, Encrypted, NoTextLayer, ReadFailed, TooLarge
 from ..model import BBox, BlockKind, Cell, Document, Para, Provenance
 from ..textutil import BULLETS, collapse_ws, strip_bullet
+from . import pdf_pdfium
 from . import pdf_unruled as unruled_mod
-from .pdf_rotation import upright
+from .pdf_pdfium import PdfiumPage, open_document
+from .pdf_rotation import MIN_SIDEWAYS_SHARE, upright
 from .registry import register
 from .sniff import is_pdf
 
@@ -44,7 +48,7 @@ _BULLET_START = re.compile(rf"^[{re.escape(BULLETS)}](?:\s|$)")
 
 @lru_cache(maxsize=1)
 def pdf_settings() -> dict[str, Any]:
-    return yaml.safe_load(SETTINGS_FILE.read_text(encoding="utf-8"))
+    return yaml_load(SETTINGS_FILE.read_text(encoding="utf-8"))
 
 
 def _sniff(head: bytes, name: str) -> bool:
@@ -142,23 +146,62 @@ def _hex(colour: Any) -> str | None:
     return "#{:02X}{:02X}{:02X}".format(*rgb)
 
 
-def _fill_for(bbox: tuple[float, float, float, float], rects: list[dict[str, Any]]) -> str | None:
-    """The colour of the smallest filled rectangle covering most of the cell."""
-    x0, top, x1, bottom = bbox
-    area = max(1.0, (x1 - x0) * (bottom - top))
-    best: tuple[float, str] | None = None
-    for r in rects:
-        ix = min(x1, r["x1"]) - max(x0, r["x0"])
-        iy = min(bottom, r["bottom"]) - max(top, r["top"])
-        if ix <= 0 or iy <= 0 or ix * iy < 0.6 * area:
-            continue
-        rect_area = (r["x1"] - r["x0"]) * (r["bottom"] - r["top"])
-        if rect_area > 4 * area:
-            continue  # a page or table background, not this cell's shading
-        colour = _hex(r.get("non_stroking_color"))
-        if colour and (best is None or rect_area < best[0]):
-            best = (rect_area, colour)
-    return best[1] if best else None
+class _Fills:
+    """A page's filled rectangles, looked up by cell: the colour of the smallest one covering most
+    of the cell. Rectangles are bucketed by rows of the page so that a cell looks only at those
+    overlapping it (a designed page draws thousands)."""
+
+    BAND = 24.0
+
+    def __init__(self, rects: list[dict[str, Any]]) -> None:
+        self.items: list[tuple[float, float, float, float, float, str]] = []
+        self.buckets: dict[int, list[int]] = {}
+        self.everywhere: list[int] = []
+        for r in rects:
+            colour = _hex(r.get("non_stroking_color"))
+            if not colour:
+                continue
+            i = len(self.items)
+            self.items.append((r["x0"], r["top"], r["x1"], r["bottom"], (r["x1"] - r["x0"]) * (r["bottom"] - r["top"]), colour))
+            first, last = int(r["top"] // self.BAND), int(r["bottom"] // self.BAND)
+            if last - first > 200:
+                self.everywhere.append(i)
+                continue
+            for b in range(first, last + 1):
+                self.buckets.setdefault(b, []).append(i)
+
+    def colour(self, bbox: tuple[float, float, float, float]) -> str | None:
+        x0, top, x1, bottom = bbox
+        area = max(1.0, (x1 - x0) * (bottom - top))
+        seen: set[int] = set(self.everywhere)
+        for b in range(int(top // self.BAND), int(bottom // self.BAND) + 1):
+            seen.update(self.buckets.get(b, ()))
+        best: tuple[float, str] | None = None
+        for i in sorted(seen):  # page order: of two equal rectangles the first drawn wins
+            rx0, rtop, rx1, rbottom, rect_area, colour = self.items[i]
+            ix = min(x1, rx1) - max(x0, rx0)
+            iy = min(bottom, rbottom) - max(top, rtop)
+            if ix <= 0 or iy <= 0 or ix * iy < 0.6 * area:
+                continue
+            if rect_area > 4 * area:
+                continue  # a page or table background, not this cell's shading
+            if best is None or rect_area < best[0]:
+                best = (rect_area, colour)
+        return best[1] if best else None
+
+
+class _Words:
+    """A page's words, looked up by cell: those whose centre lies in the cell, in page order."""
+
+    def __init__(self, words: list[dict[str, Any]]) -> None:
+        self.words = words
+        keyed = sorted(((w["top"] + w["bottom"]) / 2, i) for i, w in enumerate(words))
+        self.cys = [k[0] for k in keyed]
+        self.order = [k[1] for k in keyed]
+
+    def inside(self, bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+        lo, hi = bisect.bisect_left(self.cys, bbox[1]), bisect.bisect_right(self.cys, bbox[3])
+        return [self.words[i] for i in sorted(self.order[lo:hi]) if _inside(self.words[i], bbox)]
 
 
 def _cell_paras(words: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> list[Para]:
@@ -203,7 +246,7 @@ def _edge_index(edges: list[float], v: float, tol: float = 2.0) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
 
 
-def _page_table(table: Any, page_no: int, words: list[dict[str, Any]], rects: list[dict[str, Any]], source: str) -> PageTable | None:
+def _page_table(table: Any, page_no: int, words: _Words, fills: _Fills, source: str) -> PageTable | None:
     cells_bboxes = [c for c in table.cells if c]
     if not cells_bboxes:
         return None
@@ -213,11 +256,11 @@ def _page_table(table: Any, page_no: int, words: list[dict[str, Any]], rects: li
     for bbox in sorted(cells_bboxes, key=lambda c: (round(c[1]), c[0])):
         r0, r1 = _edge_index(ys, bbox[1]), _edge_index(ys, bbox[3])
         c0, c1 = _edge_index(xs, bbox[0]), _edge_index(xs, bbox[2])
-        inside = [w for w in words if _inside(w, bbox)]
+        inside = words.inside(bbox)
         paras = _cell_paras(inside, bbox)
         prov = Provenance(file=source, page=page_no, bbox=BBox(x0=bbox[0], top=bbox[1], x1=bbox[2], bottom=bbox[3]))
         cell = Cell(row=r0, col=c0, row_span=max(1, r1 - r0), col_span=max(1, c1 - c0),
-                    text="\n".join(p.text for p in paras), paras=paras, fill=_fill_for(bbox, rects),
+                    text="\n".join(p.text for p in paras), paras=paras, fill=fills.colour(bbox),
                     bold=bool(paras) and all(p.bold for p in paras), prov=[prov])
         by_row.setdefault(r0, []).append(cell)
     rows = [sorted(by_row[r], key=lambda c: c.col) for r in sorted(by_row)]
@@ -227,24 +270,53 @@ def _page_table(table: Any, page_no: int, words: list[dict[str, Any]], rects: li
 
 
 def _read_page(page: Any, source: str, settings: dict[str, Any]) -> PageContent:
+    """One page through pdfplumber (the ``pdfplumber`` engine, and files PDFium cannot open)."""
     if settings.get("turn_sideways_pages", True):
         page, _ = upright(page)
     words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
-    rects = [r for r in page.rects if r.get("fill")]
-    tables = []
     try:
         found = page.find_tables(settings["table_settings"])
     except Exception:  # noqa: BLE001 - a page whose ruling confuses the finder still has text
         found = []
+    return _page_content(page.page_number, float(page.width), float(page.height), words, found,
+                         lambda: [r for r in page.rects if r.get("fill")], source)
+
+
+def _read_pdfium_page(page: PdfiumPage, source: str, settings: dict[str, Any]) -> PageContent:
+    """One page through PDFium: the same words, drawings and pdfplumber table finder, without
+    interpreting the page in Python. A page with no drawn paths cannot hold a ruled table: its
+    drawings are not read and the table finder does not run."""
+    if settings.get("turn_sideways_pages", True):
+        page.turn_if_sideways(MIN_SIDEWAYS_SHARE)
+    words = page.words()
+    found: list[Any] = []
+    if page.has_paths:
+        from pdfplumber.table import TableFinder, TableSettings
+
+        try:
+            found = TableFinder(page, TableSettings.resolve(settings["table_settings"])).tables  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - a page whose ruling confuses the finder still has text
+            found = []
+    return _page_content(page.page_number, float(page.width), float(page.height), words, found,
+                         lambda: [r for r in page.rects if r.get("fill")], source)
+
+
+def _page_content(number: int, width: float, height: float, words: list[dict[str, Any]], found: list[Any],
+                  filled_rects: Any, source: str) -> PageContent:
+    """Words inside the ruled tables ``found`` become their cells; the rest become lines."""
+    tables = []
+    fills: _Fills | None = None
+    by_cell: _Words | None = None
     taken: list[tuple[float, float, float, float]] = []
     for t in found:
-        pt = _page_table(t, page.page_number, words, rects, source)
+        if fills is None or by_cell is None:
+            fills, by_cell = _Fills(filled_rects()), _Words(words)
+        pt = _page_table(t, number, by_cell, fills, source)
         if pt is not None and any(c.text for r in pt.rows for c in r):
             tables.append(pt)
             taken.append(pt.bbox)
     outside = [w for w in words if not any(_inside(w, b) for b in taken)]
-    return PageContent(number=page.page_number, height=float(page.height), lines=_lines(outside), tables=tables,
-                       width=float(page.width))
+    return PageContent(number=number, height=height, lines=_lines(outside), tables=tables, width=width)
 
 
 # -- whole document ------------------------------------------------------------------------------
@@ -263,10 +335,120 @@ def _open_error(exc: Exception) -> Exception:
 
 @register("pdf", _sniff)
 def read_pdf(path: Path, source_path: str) -> Document:
+    settings = pdf_settings()
+    engine = os.environ.get("PLAN_EXTRACT_PDF_ENGINE") or settings.get("engine", "pdfium")
+    if engine not in ("pdfium", "pdfplumber"):
+        raise ConfigError(f"unknown PDF engine {engine!r}: use pdfium or pdfplumber", str(SETTINGS_FILE))
+    if engine == "pdfium":
+        try:
+            pdf = open_document(path)
+        except Exception:  # noqa: BLE001 - pdfplumber says why (encrypted, truncated, …) as before
+            pdf = None
+        if pdf is not None:
+            with pdf_pdfium.LOCK:
+                try:
+                    return _read_pdfium(pdf, path, source_path, settings)
+                finally:
+                    pdf.close()
+    return _read_pdfplumber(path, source_path, settings)
+
+
+def _read_pdfium(pdf: Any, path: Path, source_path: str, settings: dict[str, Any]) -> Document:
+    n_pages = len(pdf)
+    if n_pages > MAX_PAGES:
+        raise TooLarge(f"PDF has {n_pages} pages, over the {MAX_PAGES}-page limit: split it")
+    doc = Document(source_path=source_path, format="pdf", pages=n_pages)
+    for number in _pages_with_icc_without_n(path):
+        doc.warn("R202", f"page {number}: an ICC colour space without /N (colours drawn in it may be misread)",
+                 Provenance(file=source_path, page=number))
+    pages: list[PageContent] = []
+    for i in range(n_pages):
+        page = None
+        try:
+            page = PdfiumPage(pdf, i)
+            pages.append(_read_pdfium_page(page, source_path, settings))
+        except Exception as exc:  # noqa: BLE001 - one bad page costs that page, with a warning
+            if isinstance(exc, MemoryError):
+                raise
+            doc.warn("R201", f"page {i + 1} could not be read ({exc.__class__.__name__}: {str(exc)[:80]})",
+                     Provenance(file=source_path, page=i + 1))
+        finally:
+            if page is not None:
+                page.close()
+    return _finish(doc, pages, settings, source_path)
+
+
+_ICC_REF = re.compile(rb"/ICCBased\s+(\d+)\s+(\d+)\s+R")
+_ALTERNATE_STREAM = re.compile(rb"<<([^<>]*/Alternate[^<>]*)>>\s*stream")
+_HAS_N = re.compile(rb"/N[\s/]*\d")
+
+
+def _pages_with_icc_without_n(path: Path) -> list[int]:
+    """Pages whose resources name an ICC colour space without its required /N (pdfminer could not
+    read such a page at all; PDFium reads it but may misread its colours). The file's bytes are
+    searched first, so that only a suspect file is parsed: the profile is a stream, and a stream's
+    dictionary is never compressed."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    suspect = False
+    for m in _ICC_REF.finditer(data):
+        num, gen = m.groups()
+        d = re.search(rb"(?<![0-9])" + num + rb"\s+" + gen + rb"\s+obj\s*<<(.*?)>>\s*stream", data, re.S)
+        if d is not None and not _HAS_N.search(d.group(1)):
+            suspect = True
+            break
+    if not suspect and b"/ObjStm" in data:  # the references may be compressed: look at the profiles
+        suspect = any(not _HAS_N.search(d.group(1)) for d in _ALTERNATE_STREAM.finditer(data))
+    return _icc_pages(path) if suspect else []
+
+
+def _icc_pages(path: Path) -> list[int]:
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFStream, resolve1
+    from pdfminer.psparser import PSLiteral
+
+    def bad(spec: Any) -> bool:
+        spec = resolve1(spec)
+        if isinstance(spec, list) and len(spec) >= 2:
+            name = resolve1(spec[0])
+            stream = resolve1(spec[1])
+            return (isinstance(name, PSLiteral) and name.name == "ICCBased" and isinstance(stream, PDFStream)
+                    and "N" not in stream.attrs)
+        return False
+
+    def check(resources: Any, seen: set[Any], depth: int = 0) -> bool:
+        resources = resolve1(resources)
+        if not isinstance(resources, dict) or depth > 8:
+            return False
+        if any(bad(spec) for spec in (resolve1(resources.get("ColorSpace")) or {}).values()):
+            return True
+        for ref in (resolve1(resources.get("XObject")) or {}).values():
+            key = getattr(ref, "objid", id(ref))
+            if key in seen:
+                continue
+            seen.add(key)
+            xobj = resolve1(ref)
+            subtype = resolve1(xobj.attrs.get("Subtype")) if isinstance(xobj, PDFStream) else None
+            if isinstance(subtype, PSLiteral) and subtype.name == "Form" and check(xobj.attrs.get("Resources"), seen, depth + 1):
+                return True
+        return False
+
+    try:
+        with open(path, "rb") as fh:
+            doc = PDFDocument(PDFParser(fh))
+            return [i + 1 for i, page in enumerate(PDFPage.create_pages(doc)) if check(page.resources, set())]
+    except Exception:  # noqa: BLE001 - a check for a warning must not fail the file
+        return []
+
+
+def _read_pdfplumber(path: Path, source_path: str, settings: dict[str, Any]) -> Document:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
-    settings = pdf_settings()
     try:
         pdf = pdfplumber.open(path)
     except PDFPasswordIncorrect as exc:
@@ -301,6 +483,12 @@ def read_pdf(path: Path, source_path: str) -> Document:
                          Provenance(file=source_path, page=page.page_number))
             finally:
                 page.close()  # drop the page's parsed objects: memory stays flat over long files
+    return _finish(doc, pages, settings, source_path)
+
+
+def _finish(doc: Document, pages: list[PageContent], settings: dict[str, Any], source_path: str) -> Document:
+    """Whichever engine read the pages: running lines dropped, unruled tables found, blocks and
+    tables assembled (tables stitched across page breaks)."""
     if not pages:
         if doc.warnings:
             raise ReadFailed(f"no page could be read ({doc.warnings[0].message}): re-export the PDF")

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 # Extraction seconds per byte, relative to PDF, measured over the samples, the generated plans
-# and the real-world files (medians: PDF 14 µs/B, text exports 3.7, Word 0.7: a .docx is
-# compressed XML and python-docx reads it far faster than pdfminer lays out a page). Workbooks and
-# CSV exports measured over the corpus renderings: .xlsx ~0.13 of PDF, .csv as a text export.
-_SECONDS_PER_BYTE = {".pdf": 1.0, ".md": 0.25, ".txt": 0.25, ".html": 0.25, ".htm": 0.25, ".docx": 0.05,
-                     ".xlsx": 0.15, ".xlsm": 0.15, ".csv": 0.25, ".tsv": 0.25}
+# and the real-world files (medians: PDF 2.0 µs/B since pages are read with PDFium, 14 when
+# pdfminer laid them out; text exports 3.2; Word 0.54: a .docx is compressed XML). Workbooks
+# measured over the corpus renderings at about 2 µs/B; CSV exports cost what a text export does.
+_SECONDS_PER_BYTE = {".pdf": 1.0, ".md": 1.6, ".txt": 1.6, ".html": 1.6, ".htm": 1.6, ".docx": 0.27,
+                     ".xlsx": 1.0, ".xlsm": 1.0, ".csv": 1.6, ".tsv": 1.6}
 _OTHER = 0.05  # files that are only recognised and skipped or refused
 
 

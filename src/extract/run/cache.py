@@ -21,6 +21,7 @@ from pathlib import Path
 from .. import __version__
 from ..config import load_config
 from ..outputs.records import SCHEMA_VERSION, ExtractedDocument
+from ..settings import Settings
 
 # Failures that depend on the moment, not the file: never cached, always retried.
 TRANSIENT = ("timed out after", "ran out of memory", "the reader crashed", "cannot read the file")
@@ -67,6 +68,9 @@ class ResultCache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
+    def has(self, key: str) -> bool:
+        return self._path(key).is_file()
+
     def get(self, key: str) -> ExtractedDocument | None:
         path = self._path(key)
         try:
@@ -88,3 +92,23 @@ class ResultCache:
             return True
         except OSError:
             return False  # a cache that cannot be written only costs speed
+
+
+def cache_keys(paths: list[Path], root: Path, version: str) -> dict[Path, str | None]:
+    """Each file's cache key (None for a file that cannot be read)."""
+    keys: dict[Path, str | None] = {}
+    for path in paths:
+        try:
+            keys[path] = cache_key(path, path.relative_to(root).as_posix(), version)
+        except OSError:
+            keys[path] = None
+    return keys
+
+
+def pending(paths: list[Path], root: Path, settings: Settings) -> list[Path]:
+    """The files a run will have to read: not in the results cache (by the keys the flow uses)."""
+    if not settings.cache or settings.full:
+        return list(paths)
+    cache = ResultCache(settings.cache_dir)
+    keys = cache_keys(paths, root, extractor_version(settings.config_dir))
+    return [p for p in paths if keys.get(p) is None or not cache.has(keys[p])]

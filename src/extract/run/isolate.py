@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import faulthandler
 import gc
+import json
 import os
 import resource
 import select
 import signal
 import struct
+import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
@@ -115,22 +118,120 @@ class _Frames:
                 self.closed = True
 
 
+@dataclass
+class Spare:
+    """A child forked at the start of a command, before the parent imports Prefect: it warms up
+    (spaCy, configuration, the parsers) on the other core while the parent imports, then reads the
+    first batch the parent hands it, as any batch child does."""
+
+    pid: int
+    send_fd: int  # parent → child: the batch, as JSON, then end of file
+    read_fd: int  # child → parent: the usual frames
+    settings: Settings
+
+    def give(self, paths: list[Path], root: Path) -> None:
+        data = json.dumps({"root": str(root), "paths": [str(p) for p in paths]}).encode()
+        view = memoryview(data)
+        try:
+            while view:
+                view = view[os.write(self.send_fd, view):]
+        except OSError:
+            pass  # the child is gone: its frames will say so
+        finally:
+            os.close(self.send_fd)
+
+
+_spare: Spare | None = None
+_spare_lock = threading.Lock()
+
+
+def fork_spare(settings: Settings, paths: list[Path] | None = None) -> None:
+    """Fork a :class:`Spare` now (one at a time), warming up for ``paths``' formats;
+    :func:`take_spare` hands it to a batch."""
+    global _spare
+    with _spare_lock:
+        if _spare is not None:
+            return
+        job_r, job_w = os.pipe()
+        out_r, out_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the spare
+            os.close(job_w)
+            os.close(out_r)
+            _spare_child(job_r, out_w, settings, paths)
+        os.close(job_r)
+        os.close(out_w)
+        _spare = Spare(pid, job_w, out_r, settings)
+
+
+def _spare_child(job_fd: int, write_fd: int, settings: Settings, paths: list[Path] | None) -> None:
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends it like any child
+        from .pipeline import warm_up
+
+        warm_up(settings, paths)
+        data = bytearray()
+        while chunk := os.read(job_fd, 1 << 16):
+            data += chunk
+        os.close(job_fd)
+        if not data:  # not needed after all
+            os._exit(0)
+        job = json.loads(bytes(data))
+        _child(write_fd, [Path(p) for p in job["paths"]], Path(job["root"]), settings)
+    except BaseException:  # noqa: BLE001 - whatever happens, the parent sees a crash, never a hang
+        os._exit(70)
+
+
+def take_spare(settings: Settings) -> Spare | None:
+    """The spare child, for a batch read with these settings (None when there is none)."""
+    global _spare
+    with _spare_lock:
+        spare = _spare if _spare is not None and _spare.settings == settings else None
+        if spare is not None:
+            _spare = None
+        return spare
+
+
+def discard_spare() -> None:
+    """End a spare child no batch took (every document came from the cache)."""
+    global _spare
+    with _spare_lock:
+        spare, _spare = _spare, None
+    if spare is not None:
+        os.close(spare.send_fd)  # end of file: it leaves as soon as it has warmed up
+        os.close(spare.read_fd)
+        try:
+            os.kill(spare.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        try:
+            os.waitpid(spare.pid, 0)
+        except ChildProcessError:
+            pass
+
+
 def extract_isolated_batch(paths: list[Path], root: Path, settings: Settings,
-                           on_result: Callable[[Path, ExtractedDocument], None]) -> None:
+                           on_result: Callable[[Path, ExtractedDocument], None], spare: Spare | None = None) -> None:
     """``extract_file`` of each of ``paths``, in order, in forked children with a time limit per
-    file and a memory cap; ``on_result`` gets each result as it comes.
+    file and a memory cap; ``on_result`` gets each result as it comes. The first child is
+    ``spare`` when given (see :func:`fork_spare`).
 
     ``os.fork`` rather than ``multiprocessing``: it works inside daemonic workers (Dask,
     process pools), which multiprocessing refuses to let have children.
     """
     todo = list(paths)
     while todo:
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child
-            os.close(read_fd)
-            _child(write_fd, todo, root, settings)
-        os.close(write_fd)
+        if spare is not None:
+            pid, read_fd = spare.pid, spare.read_fd
+            spare.give(todo, root)
+            spare = None
+        else:
+            read_fd, write_fd = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child
+                os.close(read_fd)
+                _child(write_fd, todo, root, settings)
+            os.close(write_fd)
         frames = _Frames(read_fd)
         try:
             todo = _collect(frames, pid, todo, root, settings, on_result)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -205,20 +206,38 @@ def failed_record(path: Path, root: Path, reason: str, *, seconds: float | None 
     return ExtractedDocument(document=record)
 
 
-def warm_up(settings: Settings | None = None) -> None:
-    """Load configuration, the reader modules and the spaCy pipeline once, before forking
-    workers, so each child inherits them instead of building its own."""
+_WARM_LOCK = threading.Lock()
+_WARMED: set[str] = set()
+# The parsers the readers import lazily, by the file suffixes that need them.
+_PARSERS = {".pdf": ("pdfplumber.table", "pdfminer.pdfinterp"), ".docx": ("docx",), ".docm": ("docx",),
+            ".dotx": ("docx",), ".doc": ("docx",), ".xlsx": ("openpyxl",), ".xlsm": ("openpyxl",)}
+
+
+def warm_up(settings: Settings | None = None, paths: list[Path] | None = None) -> None:
+    """Load configuration, the reader modules and the spaCy pipeline once per process (and
+    configuration folder), before forking workers, so each child inherits them instead of
+    building its own; and the parsers ``paths`` need (every parser when not given). Safe to call
+    from several threads: the second waits for the first."""
+    import importlib
+
+    settings = Settings.resolve(settings)
+    key = str(settings.config_dir)
+    suffixes = {p.suffix.lower() for p in paths} if paths is not None else set(_PARSERS)
+    with _WARM_LOCK:
+        if key not in _WARMED:
+            _warm_up(settings)
+            _WARMED.add(key)
+        for suffix in suffixes:
+            for module in _PARSERS.get(suffix, ()):
+                importlib.import_module(module)
+
+
+def _warm_up(settings: Settings) -> None:
     from ..normalise.dates import find_dates
     from ..normalise.owners import owner_kind
 
-    settings = Settings.resolve(settings)
     config = load_config(settings.config_dir)
     readers.readers()
-    # The parsers the readers import lazily: loaded here, once, not in every forked child.
-    import docx  # noqa: F401
-    import openpyxl  # noqa: F401
-    import pdfplumber  # noqa: F401
-    from pdfminer import pdfinterp  # noqa: F401
     owner_kind("Warm Up", config)
     find_dates("1 April 2004")
     # One small plan through every stage: patterns compiled and caches filled on first use are
