@@ -137,6 +137,17 @@ def test_a_line_naming_a_numbered_division_is_a_heading_in_any_case(tmp_path: Pa
     assert kinds["JAR-1 Improve the proportion of young people in education, training or employment."] is BlockKind.paragraph
 
 
+def test_an_unnumbered_appendix_line_heads_the_recommendations_under_it(tmp_path: Path) -> None:
+    rows = ROWS + [[], ["Appendix: recommendations for the management board"],
+                   ["1. Review the membership of the board so that health services are represented. (HMIP-R5)"]]
+    path = tmp_path / "plan.csv"
+    path.write_text(_csv(rows, ","), encoding="utf-8")
+    kinds = {b.text: b.kind for b in read(path, path.name).blocks}
+    assert kinds["Appendix: recommendations for the management board"] is BlockKind.heading
+    recs = extract_file(path, path.parent).recommendations
+    assert [(r.codes, r.sections) for r in recs] == [(["HMIP-R5"], ["Appendix: recommendations for the management board"])]
+
+
 def test_key_lines_are_never_headings_and_a_plan_division_always_is(tmp_path: Path) -> None:
     rows = [["Housing Strategy Action Plan"], [], ["Priority 1: More homes of the right type"], [],
             ["1. Bring forward council-owned sites for affordable housing."], ["Lead: Head of Housing and Regeneration"],

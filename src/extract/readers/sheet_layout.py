@@ -42,6 +42,8 @@ _DIVISION = r"^(?:{})\s+(?:\d{{1,2}}|[A-Z]|[IVX]{{1,4}})\s*[:.–—-]\s*\S"
 _DIVISION_RE = re.compile(_DIVISION.format("appendix|annexe?|part|chapter|schedule|section|goal|priority|objective|theme"),
                           re.I)
 _PART_RE = re.compile(_DIVISION.format("appendix|annexe?|part|chapter|schedule"), re.I)
+# ``Appendix: recommendations for the board`` names a part of the document without a number.
+_UNNUMBERED_PART_RE = re.compile(r"^(?:appendix|annexe?|chapter|schedule)\s*:\s*\S", re.I)
 # "Lead: …", "Timescale: Q4 2016/17": a key and its value, not a heading however its words are cased.
 _KEY_LINE_RE = re.compile(r"^[A-Za-z][A-Za-z /&'()-]{0,30}:\s")
 
@@ -209,7 +211,7 @@ class _Emitter:
             if (cell.bold or big or caption) and _looks_like_heading(text, True):
                 return 2 if big else 3  # under the sheet name (level 1)
             return None
-        division = bool(_DIVISION_RE.match(text))
+        division = bool(_DIVISION_RE.match(text) or _UNNUMBERED_PART_RE.match(text))
         if _KEY_LINE_RE.match(text) and not division:
             return None
         if _looks_like_heading(text, caption or division):
