@@ -306,14 +306,14 @@ def datasets_identical(a: Path, b: Path) -> bool:
     return True
 
 
-SHARED = ROOT.parent / "shared" / "realworld"
+REALWORLD = SHARED / "realworld"
 
 
 def long_plans() -> list[Path]:
     """The long real plans: every PDF in ../shared/realworld/plans, the 65-page French plan and
     the WARN report (tables on every page)."""
-    files = sorted((SHARED / "plans").glob("*.pdf"))
-    files += [SHARED / "pdf" / "chelsea-active-transport-plan-fr.pdf", SHARED / "pdf" / "ca-warn-report-multipage-table.pdf"]
+    files = sorted((REALWORLD / "plans").glob("*.pdf"))
+    files += [REALWORLD / "pdf" / "chelsea-active-transport-plan-fr.pdf", REALWORLD / "pdf" / "ca-warn-report-multipage-table.pdf"]
     return [f for f in files if f.exists()]
 
 
