@@ -258,7 +258,8 @@ def server_status() -> None:
     if state is not None:
         typer.echo(f"kept server running: {state.ui_url} (PREFECT_HOME {state.prefect_home}, pid {state.pid})")
         raise typer.Exit(0)
-    typer.echo("no server running: each command starts a temporary one (plan-extract server start keeps one)")
+    typer.echo("no server running: the next `plan-extract run` starts one and keeps it "
+               "(PLAN_EXTRACT_KEEP_SERVER=0: a temporary one per command); `watch` uses a temporary one")
     raise typer.Exit(1)
 
 
