@@ -114,3 +114,43 @@ def test_an_owner_merged_down_over_two_actions_owns_both(tmp_path: Path) -> None
     doc = extract_file(tmp_path / "plan.docx", tmp_path)
     assert [(a.action_ref, a.owners) for a in doc.actions] == [
         ("1.1", ["Ann Lee"]), ("1.2", ["Ann Lee"]), ("1.3", ["Bob Kay"])]
+
+
+def _westfield_docx(path: Path) -> Path:
+    """A written statement of action: one table per area of weakness, the same header in each,
+    the last area holding a single action."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Westfield Borough Council: SEND Written Statement of Action", 0)
+    header = ["Recommendation", "Action to be taken", "Lead", "Deadline", "Progress update", "Status"]
+    areas = {
+        "Area of weakness 1: Timeliness of EHC plans": [
+            ["WS1", "Recruit four additional EHC coordinators", "SEND Service Manager", "September 2023",
+             "Two posts filled in August.", "On track"],
+            ["WS2", "Co-produce a new annual review process with parents", "Parent Carer Forum Chair",
+             "Spring term 2024", "", "Not started"]],
+        "Area of weakness 2: Joint commissioning": [
+            ["WS3", "Agree a joint commissioning strategy for speech and language therapy",
+             "Director of Commissioning", "31/03/2024", "Draft out for consultation", "Delayed"]],
+    }
+    for heading, rows in areas.items():
+        d.add_heading(heading, 1)
+        table = d.add_table(rows=1, cols=len(header))
+        for cell, text in zip(table.rows[0].cells, header):
+            cell.text = text
+        for values in rows:
+            for cell, text in zip(table.add_row().cells, values):
+                cell.text = text
+    d.save(str(path))
+    return path
+
+
+def test_a_table_of_one_action_counts_when_it_prints_the_header_of_the_plans_other_tables(tmp_path: Path) -> None:
+    doc = extract_file(_westfield_docx(tmp_path / "wsoa.docx"), tmp_path)
+    got = [(a.action_ref, a.theme_ref, a.theme, a.codes, a.owners) for a in doc.actions]
+    assert got == [
+        ("#1", "1", "Timeliness of EHC plans", ["WS1"], ["SEND Service Manager"]),
+        ("#2", "1", "Timeliness of EHC plans", ["WS2"], ["Parent Carer Forum Chair"]),
+        ("#3", "2", "Joint commissioning", ["WS3"], ["Director of Commissioning"]),
+    ]

@@ -47,6 +47,12 @@ class ColumnRoles(BaseModel):
     fuzzy_min: int = 86
     roles: dict[str, list[str]]
     other_tables: dict[str, list[str]] = Field(default_factory=dict)
+    theme_labels: list[str] = Field(default_factory=list)
+
+    def theme_words(self) -> tuple[str, ...]:
+        """Every word that labels a theme: the theme column's header words and ``theme_labels``."""
+        words = {w.lower() for w in [*self.roles.get("theme", []), *self.theme_labels] if re.fullmatch(r"[^\W\d_][\w' -]*", w)}
+        return tuple(sorted(words, key=lambda w: (-len(w), w)))
 
     @field_validator("roles")
     @classmethod

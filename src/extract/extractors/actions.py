@@ -11,7 +11,9 @@ break continues across it. Drafts become records in :mod:`.action_records`.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import BlockKind, Cell, Para, Provenance, Row, Table
 from ..normalise.dates import find_dates
@@ -39,8 +41,15 @@ EVIDENCE = ("owner", "date", "target", "status", "progress", "horizon", "partner
 EVIDENCE_WITHOUT_REFS = ("owner", "date", "horizon", "status", "partner")
 _TERMINAL = ".!?;:"
 _EMPTY = {"", "-", "–", "—", "n/a", "N/A"}
-_THEME_WORD_RE = re.compile(r"^(?:theme|priority|objective|aim|section|outcome|area|goal|workstream)s?\s*[:.]?$", re.I)
-_THEME_LABEL_RE = re.compile(r"^(?:theme|priority|objective|aim|section|outcome|area)?\s*(\d{1,2}|[A-Z])\s*[.:)–-]\s+(\S.*)$", re.I)
+
+
+@lru_cache(maxsize=4)
+def theme_label_res(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """``Theme`` alone (a label in the ref column) and ``Area of weakness 2: Joint commissioning``
+    (a label, its number and the theme), from the configured theme words."""
+    alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return (re.compile(rf"^(?:{alt})s?\s*[:.]?$", re.I),
+            re.compile(rf"^(?:(?:{alt})s?)?\s*(\d{{1,2}}|[A-Z])\s*[.:)–-]\s+(\S.*)$", re.I))
 
 
 @dataclass
@@ -115,6 +124,7 @@ class ActionTableReader:
     def __init__(self, ctx: DocContext, table: Table, header: HeaderMap, heading_theme: tuple[str | None, str | None],
                  carry: Draft | None = None) -> None:
         self.ctx = ctx
+        self.theme_word_re, self.theme_label_re = theme_label_res(ctx.config.column_roles.theme_words())
         self.table = table
         self.header = header
         self.heading_theme = heading_theme
@@ -234,7 +244,7 @@ class ActionTableReader:
     def _theme_row(self, row: Row, grid: dict[int, list[Cell]], dotted: bool) -> tuple[str | None, str] | None:
         text = self._wide_text(row, grid)
         if text is not None:
-            m = _THEME_LABEL_RE.match(text)
+            m = self.theme_label_re.match(text)
             return (m.group(1), m.group(2).strip()) if m else (None, text)
         filled = {id(c): c for cells in grid.values() for c in cells if not _cell_empty(c)}
         cells = list(filled.values())
@@ -242,9 +252,9 @@ class ActionTableReader:
         if ref_cells and len(cells) == 2:
             ref = ref_cells[0].text.strip()
             other = next(c for c in cells if c is not ref_cells[0])
-            if _THEME_WORD_RE.match(ref) and self._role_of_cell(other.col) in ("title", "theme", "steps"):
+            if self.theme_word_re.match(ref) and self._role_of_cell(other.col) in ("title", "theme", "steps"):
                 # "Theme | A: Reducing emissions …": the label in the ref column, the theme beside it.
-                m = _THEME_LABEL_RE.match(" ".join(other.text.split()))
+                m = self.theme_label_re.match(" ".join(other.text.split()))
                 return (m.group(1), m.group(2).strip()) if m else (None, " ".join(other.text.split()))
             plain_int = bool(THEME_REF_RE.match(ref))
             if plain_int and (dotted or other.bold) and self._role_of_cell(other.col) in ("title", "theme", "steps"):
@@ -310,7 +320,7 @@ class ActionTableReader:
             if self.theme_col is not None:
                 tcell = self.table.cell_at(row.index, self.theme_col)
                 if tcell is not None and tcell.text.strip():
-                    m = _THEME_LABEL_RE.match(" ".join(tcell.text.split()))
+                    m = self.theme_label_re.match(" ".join(tcell.text.split()))
                     theme_ref, theme = (m.group(1), m.group(2)) if m else (None, " ".join(tcell.text.split()))
             if ref and (REF_RE.match(ref) or ref.startswith("#") or printed):
                 current = Draft(ref=ref.rstrip(".") if "." in ref.rstrip(".") or ref.endswith(".") else ref,
@@ -516,7 +526,7 @@ def heading_theme(ctx: DocContext, table: Table) -> tuple[str | None, str | None
     if not path:
         return None, None
     text = path[-1]
-    m = _THEME_LABEL_RE.match(text)
+    m = theme_label_res(ctx.config.column_roles.theme_words())[1].match(text)
     return (m.group(1), m.group(2).strip()) if m else (None, text)
 
 
@@ -639,6 +649,9 @@ def _holds_prose(table: Table, header: HeaderMap, col: int) -> bool:
 def action_table_candidates(ctx: DocContext) -> list[Candidate]:
     """One candidate per action table (a table and the headerless tables continuing it)."""
     plans = find_action_tables(ctx)
+    # A table printing the same header as another action table of the document is one of a set
+    # (one table per theme or area): it counts however few actions it holds.
+    headers = Counter(tuple(_header_texts(p.table, p.header)) for p in plans if p.header.header_rows)
     out: list[Candidate] = []
     carry: Draft | None = None
     carried_theme: tuple[str | None, str | None] = (None, None)
@@ -657,7 +670,8 @@ def action_table_candidates(ctx: DocContext) -> list[Candidate]:
             continue
         found = reader.read()
         chained = plan.continues or (i + 1 < len(plans) and plans[i + 1].continues)
-        if len(found) < ctx.settings.min_actions and not chained:
+        in_set = bool(header.header_rows) and headers[tuple(_header_texts(table, header))] > 1
+        if len(found) < ctx.settings.min_actions and not chained and not in_set:
             carry = None
             continue
         carry = reader.last
