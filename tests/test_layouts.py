@@ -154,3 +154,42 @@ def test_a_table_of_one_action_counts_when_it_prints_the_header_of_the_plans_oth
         ("#2", "1", "Timeliness of EHC plans", ["WS2"], ["Parent Carer Forum Chair"]),
         ("#3", "2", "Joint commissioning", ["WS3"], ["Director of Commissioning"]),
     ]
+
+
+def test_numbering_that_starts_again_on_each_priority_sheet_is_qualified_not_joined(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import openpyxl
+    from openpyxl.styles import Font
+
+    wb = openpyxl.Workbook()
+    sheets = {
+        "Priority 1 - Safer Streets": [("1. Deliver a night-time safety campaign", "Community Safety Manager", dt.datetime(2025, 12, 31)),
+                                       ("2. Install CCTV at three hotspots", "CCTV Team Leader", dt.datetime(2026, 3, 31)),
+                                       ("3. Light the riverside path", "Highways Manager", dt.datetime(2026, 6, 30))],
+        "Priority 2 - Tackling ASB": [("1. Review the ASB case review procedure", "ASB Coordinator", dt.datetime(2025, 9, 30)),
+                                      ("2. Train housing officers in mediation", "Housing Manager", dt.datetime(2026, 1, 31))],
+    }
+    for i, (name, rows) in enumerate(sheets.items()):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = name
+        ws.append(["Community Safety Partnership Plan 2025/26"])
+        ws["A1"].font = Font(bold=True, size=14)
+        ws.append(["Key Action", "Who", "Target Date", "RAG"])
+        for cell in ws[2]:
+            cell.font = Font(bold=True)
+        for title, who, due in rows:
+            ws.append([title, who, due, "A"])
+            ws.cell(ws.max_row, 3).number_format = "dd/mm/yyyy"
+    path = tmp_path / "csp.xlsx"
+    wb.save(path)
+    doc = extract_file(path, tmp_path)
+    got = [(a.action_ref, a.printed_ref, a.theme_ref, a.theme, a.owners, str(a.milestones[0].date_end)) for a in doc.actions]
+    assert got == [
+        ("1.1", "1", "1", "Safer Streets", ["Community Safety Manager"], "2025-12-31"),
+        ("1.2", "2", "1", "Safer Streets", ["CCTV Team Leader"], "2026-03-31"),
+        ("1.3", "3", "1", "Safer Streets", ["Highways Manager"], "2026-06-30"),
+        ("2.1", "1", "2", "Tackling ASB", ["ASB Coordinator"], "2025-09-30"),
+        ("2.2", "2", "2", "Tackling ASB", ["Housing Manager"], "2026-01-31"),
+    ]
+    assert [w.code for w in doc.warnings] == ["W304"]

@@ -516,16 +516,23 @@ def _looks_like_owner(text: str) -> bool:
     return good / len(parts) >= 0.6
 
 
-def heading_theme(ctx: DocContext, table: Table) -> tuple[str | None, str | None]:
-    """A theme printed as the heading just above a table (``Theme 2: Safer streets``)."""
+def heading_path(ctx: DocContext, table: Table) -> list[str]:
+    """The headings in force above a table, outermost first."""
     block = next((b for b in ctx.doc.blocks if b.table == table.index), None)
     if block is None:
-        return None, None
+        return []
     # Letters of a sideways margin label ("W o m e n …") read as lines are not headings.
-    path = [t for t in (_wordy(b.text) for b in ctx.headings_before(block.index)) if t]
-    if not path:
+    return [t for t in (_wordy(b.text) for b in ctx.headings_before(block.index)) if t]
+
+
+def heading_theme(ctx: DocContext, path: list[str], running: set[str] = frozenset()) -> tuple[str | None, str | None]:  # type: ignore[assignment]
+    """A theme printed as the heading just above a table (``Theme 2: Safer streets``). A heading
+    printed above every action table of the document (the plan's title on each sheet or page) is
+    the document's, not a theme, where another heading tells the tables apart."""
+    own = [t for t in path if t not in running]
+    text = own[-1] if own else (path[-1] if path else None)
+    if text is None:
         return None, None
-    text = path[-1]
     m = theme_label_res(ctx.config.column_roles.theme_words())[1].match(text)
     return (m.group(1), m.group(2).strip()) if m else (None, text)
 
@@ -652,6 +659,8 @@ def action_table_candidates(ctx: DocContext) -> list[Candidate]:
     # A table printing the same header as another action table of the document is one of a set
     # (one table per theme or area): it counts however few actions it holds.
     headers = Counter(tuple(_header_texts(p.table, p.header)) for p in plans if p.header.header_rows)
+    paths = {p.table.index: heading_path(ctx, p.table) for p in plans if not p.continues}
+    running = set.intersection(*(set(x) for x in paths.values())) if len(paths) > 1 else set()
     out: list[Candidate] = []
     carry: Draft | None = None
     carried_theme: tuple[str | None, str | None] = (None, None)
@@ -663,7 +672,7 @@ def action_table_candidates(ctx: DocContext) -> list[Candidate]:
         else:
             carry = None
             chain = None
-            theme = heading_theme(ctx, table) if len(plans) > 1 else (None, None)
+            theme = heading_theme(ctx, paths[table.index], running) if len(plans) > 1 else (None, None)
         reader = ActionTableReader(ctx, table, header, theme, carry=carry)
         if reader.ref_col is None and not reader.numbered and not (header.roles() & set(EVIDENCE_WITHOUT_REFS)):
             carry = None

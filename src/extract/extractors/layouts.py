@@ -9,6 +9,7 @@ paragraphs with ``Lead:`` / ``By:`` lines). A family knows nothing of PDF or Wor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -70,10 +71,12 @@ def read_actions(ctx: "DocContext") -> list["Draft"]:
     document order over the kept regions, so a candidate that lost leaves no gap.
     """
     candidates = [c for fn in layouts().values() for c in fn(ctx)]
+    kept = choose(candidates)
+    _qualify_restarted_numbers(ctx, [d for cand in kept for d in cand.drafts])
     drafts: list[Draft] = []
     by_ref: dict[str, Draft] = {}
     place = 0
-    for cand in choose(candidates):
+    for cand in kept:
         for d in cand.drafts:
             if d.ref.startswith("#"):
                 place += 1
@@ -89,3 +92,55 @@ def read_actions(ctx: "DocContext") -> list["Draft"]:
             by_ref[d.ref] = d
             drafts.append(d)
     return drafts
+
+
+_PLAIN_NUMBER_RE = re.compile(r"^(?:\d{1,3}[a-z]?|[A-Za-z])\.?$")
+
+
+def _title(d: "Draft") -> str:
+    return " ".join(" ".join(p.text.split()) for p in d.parts.get("title", [])).lower()
+
+
+def _qualify_restarted_numbers(ctx: "DocContext", drafts: list["Draft"]) -> None:
+    """Numbering that starts again under each theme (a sheet or a table per priority, each
+    numbered 1, 2, 3): every plainly numbered action under a theme takes its theme's number
+    (``2.1``), the printed number kept as ``printed_ref``. A number printed again under the same
+    theme, or for the same title, is one action printed twice and is left to be joined."""
+    first: dict[str, "Draft"] = {}
+    restarted: list[str] = []
+    for d in drafts:
+        if d.ref in first and _another_theme(first[d.ref], d):
+            restarted.append(d.ref)
+        first.setdefault(d.ref, d)
+    if not restarted:
+        return
+    for d in drafts:
+        if _PLAIN_NUMBER_RE.match(d.ref) and (d.theme_ref or d.theme):
+            printed = d.ref.rstrip(".")
+            d.printed_ref = d.printed_ref or printed
+            d.ref = _qualified(d, printed)
+    ctx.warn("W304", f"numbering starts again under each theme (action {', '.join(dict.fromkeys(restarted))} "
+             "printed more than once): references are qualified by the theme's number")
+
+
+def _another_theme(first: "Draft", again: "Draft") -> bool:
+    """Whether a reference printed again names another action under another theme, rather than
+    the same action printed twice (a repeated row, a row split by a page break)."""
+    if not again.theme_ref and not again.theme:
+        return False
+    if not _PLAIN_NUMBER_RE.match(again.ref):
+        return False  # "2.3" is unique by design: printed again, it is the same action
+    if (first.theme_ref, first.theme) == (again.theme_ref, again.theme):
+        return False
+    a, b = _title(first), _title(again)
+    return bool(a) and bool(b) and a != b
+
+
+def _qualified(d: "Draft", printed: str) -> str:
+    """``2.1`` for action 1 under theme 2; ``safer-streets/1`` where the theme has no number."""
+    if d.theme_ref:
+        return printed if printed.startswith(f"{d.theme_ref}.") else f"{d.theme_ref}.{printed}"
+    if d.theme:
+        slug = re.sub(r"[^a-z0-9]+", "-", d.theme.lower()).strip("-")
+        return f"{slug}/{printed}" if slug else printed
+    return printed
