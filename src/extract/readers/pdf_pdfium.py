@@ -570,15 +570,11 @@ def words(chars: list[Char], x_tolerance: float = 3.0, y_tolerance: float = 3.0,
     return out
 
 
-def _emit_ltr(word: list[Char], fontname: str, size: float, gap: float, out: list[dict[str, Any]]) -> None:
-    pieces = [word]
-    if gap > 0 and len(word) > 2:
-        # Cheap test first: most words have no gap near the threshold.
-        if any(word[k + 1][1] - word[k][2] > gap for k in range(len(word) - 1)):
-            cuts = gap_cuts([(c[0], c[1], c[2]) for c in word], size, gap / size)
-            if cuts:
-                pieces = [word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)])]
-    for piece in pieces:
+def _emit_cut(word: list[Char], fontname: str, size: float, gap: float, out: list[dict[str, Any]]) -> None:
+    """A word with a gap wider than ``gap`` inside: cut where :func:`.pdf_words.gap_cuts` says."""
+    cuts = gap_cuts([(c[0], c[1], c[2]) for c in word], size, gap / size)
+    for a, b in zip([0, *cuts], [*cuts, len(word)]):
+        piece = word[a:b]
         out.append({"text": "".join(c[0] for c in piece), "x0": piece[0][1], "x1": max(c[2] for c in piece),
                     "top": min(c[3] for c in piece), "bottom": max(c[4] for c in piece),
                     "fontname": fontname, "size": size, "upright": True})
@@ -587,23 +583,50 @@ def _emit_ltr(word: list[Char], fontname: str, size: float, gap: float, out: lis
 def _split_ltr(line: list[Char], xt: float, yt: float, fontname: str, size: float, out: list[dict[str, Any]],
                gap: float = 0.0) -> None:
     """A line (sorted by x0) into words: a space, a step back or a gap wider than ``xt`` ends one;
-    a gap wider than ``gap`` (beyond the word's usual spacing) too."""
-    word: list[Char] = []
-    px0 = px1 = ptop = 0.0
-    for c in line:
-        t, x0, x1, top = c[0], c[1], c[2], c[3]
+    a gap wider than ``gap`` (beyond the word's usual spacing) may too (:mod:`.pdf_words`)."""
+    text: list[str] | None = None
+    wx0 = wx1 = wtop = wbottom = px0 = px1 = ptop = 0.0
+    start = 0
+    wide = False  # a gap wider than ``gap`` inside the word: rare, so only then is it looked at again
+    for i, c in enumerate(line):
+        t, x0, x1, top, bottom = c[0], c[1], c[2], c[3], c[4]
         if t.isspace():
-            if word:
-                _emit_ltr(word, fontname, size, gap, out)
-                word = []
+            if text is not None:
+                if wide:
+                    _emit_cut(line[start:i], fontname, size, gap, out)
+                else:
+                    out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                                "fontname": fontname, "size": size, "upright": True})
+                text = None
             continue
-        if word and (x0 < px0 or x0 > px1 + xt or abs(top - ptop) > yt):
-            _emit_ltr(word, fontname, size, gap, out)
-            word = []
-        word.append(c)
+        if text is not None and (x0 < px0 or x0 > px1 + xt or abs(top - ptop) > yt):
+            if wide:
+                _emit_cut(line[start:i], fontname, size, gap, out)
+            else:
+                out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                            "fontname": fontname, "size": size, "upright": True})
+            text = None
+        if text is None:
+            text = [t]
+            wx0, wx1, wtop, wbottom = x0, x1, top, bottom
+            start, wide = i, False
+        else:
+            if gap and x0 - px1 > gap:
+                wide = True
+            text.append(t)
+            if x1 > wx1:
+                wx1 = x1
+            if top < wtop:
+                wtop = top
+            if bottom > wbottom:
+                wbottom = bottom
         px0, px1, ptop = x0, x1, top
-    if word:
-        _emit_ltr(word, fontname, size, gap, out)
+    if text is not None:
+        if wide:
+            _emit_cut(line[start:], fontname, size, gap, out)
+        else:
+            out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                        "fontname": fontname, "size": size, "upright": True})
 
 
 def _split_ttb(line: list[Char], xt: float, yt: float, fontname: str, out: list[dict[str, Any]]) -> None:
