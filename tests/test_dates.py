@@ -36,6 +36,14 @@ CASES = [
     ("a conference (July 2003)", "July 2003", "2003-07-01", "2003-07-31", "month"),
     ("by 2005", "2005", "2005-01-01", "2005-12-31", "year"),
     ("between June and August 2005", "June and August 2005", "2005-06-01", "2005-08-31", "range"),
+    # a year after the opening quote word processors type for an apostrophe
+    ("Funded to March ‘25", "March ‘25", "2025-03-01", "2025-03-31", "month"),
+    ("(May '24)", "May '24", "2024-05-01", "2024-05-31", "month"),
+    # several calendar years run to the end of the last; a financial year is one year on
+    ("Strategy is 2022-2027", "2022-2027", "2022-01-01", "2027-12-31", "range"),
+    ("2003-2004", "2003-2004", "2003-04-01", "2004-03-31", "financial_year"),
+    ("during 2014-15.", "2014-15", "2014-04-01", "2015-03-31", "financial_year"),
+    ("in the spring of 2014", "spring of 2014", "2014-03-01", "2014-05-31", "season"),
 ]
 
 
@@ -58,7 +66,8 @@ def test_ongoing_has_no_dates(word: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["Target to be graded 'good' (Grade 2)", "14-19 strategy", "KS3 results", "BVPI 12", "Year 7 pupils",
-     "staff may attend", "Annual Performance Assessment", "1.03", "2.54% non-schools", "the spring budget"],
+     "staff may attend", "Annual Performance Assessment", "1.03", "2.54% non-schools", "the spring budget",
+     "Before Summer Recess", "in the Autumn Statement"],
 )
 def test_not_dates(text: str) -> None:
     assert find_dates(text, period=PERIOD) == []
@@ -103,3 +112,22 @@ def test_plan_period_from_front_matter() -> None:
 @pytest.mark.parametrize("text", ["Model changes proposed by 2002 Scrutiny Panel", "duties under the Children Act 2004"])
 def test_years_that_name_things_are_not_dates(text: str) -> None:
     assert find_dates(text, period=PERIOD) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "promised"),
+    [
+        ("In Summer 2014 we will launch a series of regional pilots.", "Summer 2014", True),
+        ("We are working with ACAS to publish good practice in November 2013.", "November 2013", True),
+        ("The report will be published in March 2014.", "March 2014", True),
+        ("In September 2013 we announced we will improve destination data.", "September 2013", False),
+        ("The report was published in May 2013 and we will now act on it.", "May 2013", False),
+        ("We are considering the responses to the consultation which closed on 14 October 2013.",
+         "14 October 2013", False),
+    ],
+)
+def test_a_response_date_is_due_only_where_the_text_promises_it(text: str, date: str, promised: bool) -> None:
+    from extract.extractors.action_records import _promised
+
+    start = text.index(date)
+    assert _promised(text, start, start + len(date)) is promised

@@ -50,3 +50,35 @@ def test_aliases_and_slips_merge_into_the_full_name() -> None:
     assert idx.resolve("All DMT") == "DMT"
     assert idx.resolve("All managers") == "All managers"  # no group "managers" is named
     assert len(idx.warnings) == 4
+
+
+@pytest.mark.parametrize(
+    ("cell", "owners"),
+    [
+        # one role or unit: neither side of "and"/"&" names an owner on its own
+        ("Commercial Ethics and Sustainability Lead", ["Commercial Ethics and Sustainability Lead"]),
+        ("Strategic Safeguarding and Quality Assurance Manager", ["Strategic Safeguarding and Quality Assurance Manager"]),
+        ("Organisation Development & Staff Engagement", ["Organisation Development & Staff Engagement"]),
+        ("Assistant Director ASC and Health", ["Assistant Director ASC and Health"]),
+        ("Higher Education Institutions, Norfolk Redevelopment and Housing Authority",
+         ["Higher Education Institutions", "Norfolk Redevelopment and Housing Authority"]),
+        ("Transparency and Accountability Initiative", ["Transparency and Accountability Initiative"]),
+        # an acronym before a unit's or body's name is part of it, not a group beside a person
+        ("AD Integrated Commissioning", ["AD Integrated Commissioning"]),
+        ("Transparency International UK, Social Enterprise UK", ["Transparency International UK", "Social Enterprise UK"]),
+        # two complete owners are still two
+        ("Tom Okafor & SMT", ["Tom Okafor", "SMT"]),
+        ("Housing Options Manager & Children's Commissioning Officer",
+         ["Housing Options Manager", "Children's Commissioning Officer"]),
+        ("Jo Fielding and Housing Manager", ["Jo Fielding", "Housing Manager"]),
+        ("Finance & Head of Housing", ["Finance", "Head of Housing"]),
+        ("DMT Andrew Parfitt", ["DMT", "Andrew Parfitt"]),
+        # a body named before a colon, then its members; a clause is not a name
+        ("BOND Anti-Corruption Group: Article 19, CAFOD", ["BOND Anti-Corruption Group", "Article 19", "CAFOD"]),
+        ("Civil society organisations to be consulted in 2014", []),
+    ],
+)
+def test_split_only_between_complete_owner_names(cell: str, owners: list[str]) -> None:
+    role_words = frozenset(w.lower() for p in load_config().owner_patterns for t in p["pattern"]
+                           if isinstance(t, dict) and isinstance(t.get("LOWER"), dict) for w in t["LOWER"]["IN"])
+    assert split_owners(cell, role_words) == owners

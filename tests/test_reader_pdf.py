@@ -311,3 +311,71 @@ def test_a_bullet_pdfminer_cannot_name_reads_alike(tmp_path: Path, monkeypatch: 
     paras = next(c for r in new.tables[0].rows for c in r.cells if "Audit" in c.text).paras
     assert [(p.text, p.list_item) for p in paras] == [("Audit the registers", True), ("Report to the board", True)]
     assert _content(new) == _content(_read_with("pdfplumber", path, monkeypatch))
+
+
+def test_gap_cuts_break_at_a_gap_wide_for_the_font_size_only() -> None:
+    from extract.readers.pdf_words import gap_cuts
+
+    def boxes(text: str, gaps: dict[int, float], width: float = 5.0, spacing: float = 0.0):  # type: ignore[no-untyped-def]
+        out, x = [], 0.0
+        for i, ch in enumerate(text):
+            out.append((ch, x, x + width))
+            x += width + spacing + gaps.get(i, 0.0)
+        return out
+
+    assert gap_cuts(boxes("withinNorfolk", {5: 2.4}), 11.0) == [6]  # 0.22 em, no space glyph
+    assert gap_cuts(boxes("within", {2: 1.5}), 11.0) == []  # 0.14 em: kerning, not a word break
+    assert gap_cuts(boxes("SUMMARY", {}, spacing=2.5), 11.0) == []  # tracked out: its usual spacing
+    assert gap_cuts(boxes("SUMMARYTABLES", {6: 5.0}, spacing=2.5), 11.0) == [7]
+    assert gap_cuts(boxes("مرحبا", {1: 3.0}), 11.0) == []  # right-to-left glyphs come in logical order
+
+
+PLANS = REALWORLD / "plans"
+
+
+@needs(PLANS)
+@pytest.mark.parametrize("engine", ["pdfium", "pdfplumber"])
+def test_words_printed_without_a_space_glyph_are_apart(engine: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Norfolk plan moves the next word on by 2.4 points and prints no space (pdftotext reads
+    'Residential Solar'); every other word of the page stays whole."""
+    import pdfplumber
+
+    from extract.readers.pdf_pdfium import PdfiumPage, open_document
+    from extract.readers.pdfdoc import _pdfplumber_words
+
+    path = PLANS / "us_norfolk_va_climate_action_plan_2019.pdf"
+    if engine == "pdfium":
+        page = PdfiumPage(open_document(path), 26)
+        texts = [w["text"] for w in page.words()]
+        page.close()
+    else:
+        with pdfplumber.open(path) as pdf:
+            texts = [w["text"] for w in _pdfplumber_words(pdf.pages[26], 0.2)]
+    assert "ResidentialSolar–Increase" not in texts
+    i = texts.index("Residential")
+    assert texts[i:i + 4] == ["Residential", "Solar", "–", "Increase"]
+    assert "withinNorfolk" not in texts
+    assert all(len(t) > 1 or not t.isalpha() or t in {"a", "A", "I"} for t in texts), "no word cut into letters"
+
+
+@needs(PLANS)
+def test_sideways_margin_text_is_not_read_as_lines_of_letters() -> None:
+    """The GEO plan's running head 'Women and the Economy' runs up the margin of upright pages."""
+    doc = read(PLANS / "uk_geo_women_and_economy_government_action_plan_2013.pdf", "g.pdf")
+    texts = [b.text for b in doc.blocks]
+    assert "Womens Business Council Recommendations and Responses" in texts
+    assert not [t for t in texts if t.strip() and len(t.replace(" ", "")) <= 2 and " " in t.strip() or t.strip() == "W"]
+    assert not any("o m e n" in t for t in texts)
+
+
+@needs(DATA)
+def test_sideways_text_is_read_as_words_in_tables_and_dropped_beside_them() -> None:
+    """Column headers written sideways inside a ruled table are words (in the characters'
+    top-to-bottom order, as pdfplumber reads them), not one letter a word; a sideways margin label
+    outside the table ('SUMMARY TABLES' up the edge of the page) is not body text."""
+    doc = read(DATA / "election-results-vertical-headers.pdf", "e.pdf")
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    assert "slatoT kooB lloP" in cells  # 'Poll Book Totals', written upwards
+    assert not any(" u m b e " in c for c in cells)
+    budget = _text(read(DATA / "us-budget-table-s4-rotate90.pdf", "b.pdf"))
+    assert "SUMMARY" not in budget and "S U MM AR Y" not in budget

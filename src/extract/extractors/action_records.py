@@ -151,13 +151,25 @@ _DEADLINE_BEFORE_RE = re.compile(r"\b(?:by|before|until|no later than|not later 
 _FUTURE_RE = re.compile(r"\b(?:will|shall|to be|aims? to|plans? to|intends? to|expects? to|expected|scheduled|due)\b", re.I)
 
 
-def _promised(text: str, start: int) -> bool:
+# "We are working with ACAS to publish … in November 2013": work under way towards the date.
+_UNDER_WAY_RE = re.compile(r"\b(?:am|is|are)\s+(?:\w+ly\s+)?\w+ing\b(?:\s+with\b[^.;]{0,80}?)?\s+to\s+[a-z]+", re.I)
+# A date opening its sentence ("In Summer 2014 we will launch …"): the promise comes after it,
+# its subject at most two words away ("we", "the Government").
+_OPENS_SENTENCE_RE = re.compile(r"\s*(?:(?:in|by|during|before|until|at|on|the|end of|early|late|mid)\s+)*", re.I)
+_FUTURE_AFTER_RE = re.compile(r"\W*(?:[\w’']+\W+){0,2}?(?:will|shall|(?:is|are) to|aims? to|plans? to|intends? to)\b", re.I)
+
+
+def _promised(text: str, start: int, end: int | None = None) -> bool:
     """A date in a response or progress note is the action's due date only where the note
-    promises it (``will be published in March 2014``, ``by April 2015``), not where it reports
-    the past (``In September 2013 we announced …``)."""
+    promises it (``will be published in March 2014``, ``by April 2015``, ``In Summer 2014 we
+    will launch``, ``we are working with ACAS to publish … in November 2013``), not where it
+    reports the past (``In September 2013 we announced …``)."""
     sentence_start = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start)) + 1
     before = text[sentence_start:start]
-    return bool(_DEADLINE_BEFORE_RE.search(before[-40:]) or _FUTURE_RE.search(before))
+    if _DEADLINE_BEFORE_RE.search(before[-40:]) or _FUTURE_RE.search(before) or _UNDER_WAY_RE.search(before):
+        return True
+    return (end is not None and bool(_OPENS_SENTENCE_RE.fullmatch(before))
+            and bool(_FUTURE_AFTER_RE.match(text, end)))
 
 
 def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece], targets: list[Piece],
@@ -174,7 +186,7 @@ def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece
         for span in spans:
             if span.precision in ("relative", "legend") and kind != "date":
                 continue  # "over the long term" in prose, "Medium" impact: not the action's timescale
-            if kind == "progress" and not _promised(piece.text, span.char_start):
+            if kind == "progress" and not _promised(piece.text, span.char_start, span.char_end):
                 continue
             text = " ".join(piece.text.split())
             if kind == "date":

@@ -125,7 +125,8 @@ class _Patterns:
     relative: re.Pattern[str]
 
 
-_YY = r"(?:'|’)?(?:\d{4}|\d{2})"  # a year: 2004, 04, '04
+# A year: 2004, 04, '04 (and ‘04, the opening quote word processors type for a leading apostrophe).
+_YY = r"(?:'|’|‘)?(?:\d{4}|\d{2})"
 _FYR = r"(?:\d{4})\s*[/\-–—]\s*(?:\d{4}|\d{2}|\d)"  # 2003/04, 2003-2004, 2003/4
 
 
@@ -159,7 +160,7 @@ def _build_patterns(words: Words) -> _Patterns:
             flags),
         month_day=re.compile(rf"\b{m}\s+(?P<day>\d{{1,2}}){ordinal},?\s+(?P<yr>\d{{4}})\b", flags),
         term=re.compile(rf"\b(?P<name>{trm})\s+(?:school\s+)?term\b(?:\s*(?P<fy>{_FYR})|\s*(?P<yr>{_YY}))?\b", flags),
-        season=re.compile(rf"\b(?P<name>{sea})\b(?:\s*(?P<fy>{_FYR})|\s*(?P<yr>{_YY}))?(?!\s*term)\b", flags),
+        season=re.compile(rf"\b(?P<name>{sea})\b(?:\s*(?:of\s+(?=\d{{4}}))?(?P<fy>{_FYR})|\s*(?:of\s+(?=\d{{4}}))?(?P<yr>{_YY}))?(?!\s*term)\b", flags),
         quarter=re.compile(
             rf"\b(?:Q|Qtr\.?\s*|Quarter\s*)(?P<q>[1-4])\b(?:\s*(?:of\s+)?(?P<fy>{_FYR})|\s*(?P<yr>\d{{4}}))?"
             rf"|\b(?P<q2>[1-4])(?:st|nd|rd|th)\s+quarter\b(?:\s*(?:of\s+)?(?P<fy2>{_FYR})|\s*(?P<yr2>\d{{4}}))?",
@@ -167,11 +168,11 @@ def _build_patterns(words: Words) -> _Patterns:
         ),
         month_year=re.compile(rf"\b{m}(?:\s*,?\s*|-)(?P<yr>{_YY})\b(?![/\-.]\d|%)", flags),  # Mar 04, Mar-25
         fy=re.compile(
-            r"(?<![\w/.\-£$])(?P<a>(?:19|20)\d\d)\s*[/\-–—]\s*(?P<b>(?:19|20)\d\d|\d{2}|\d)(?![\w/.%]|-\d)",
+            r"(?<![\w/.\-£$])(?P<a>(?:19|20)\d\d)\s*[/\-–—]\s*(?P<b>(?:19|20)\d\d|\d{2}|\d)(?![\w/%]|[.-]\d)",  # a full stop may end the sentence
             flags,
         ),
         year=re.compile(r"(?<![\w.£$/\-])(?P<yr>(?:19[89]|20\d)\d)(?![\w%]|\.\d|/\d)"),
-        month=re.compile(rf"\b{m}(?![\w'’])", flags),
+        month=re.compile(rf"\b{m}(?![\w'’‘])", flags),
         ongoing=re.compile(rf"\b(?:{_alt(list(words.ongoing))})\b", flags) if words.ongoing else re.compile(r"(?!x)x"),
         joiner=re.compile(r"^\s*(?:/|-|–|—|to|until|till|through|and|or)\s*$", flags),
         # Phrases of two words or more anywhere; a bare "Short" only as the whole text.
@@ -191,7 +192,7 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _year2(text: str) -> int:
-    digits = text.strip("'’")
+    digits = text.strip("'’‘")
     value = int(digits)
     return 2000 + value if len(digits) <= 2 else value
 
@@ -287,6 +288,8 @@ def _atoms(text: str, words: Words) -> list[_Atom]:
             y = fy[0] if last < first or first >= 9 else fy[1]
         if y is None and not _capitalised(name):
             continue  # "in the spring" reads as prose; "Spring" in a date column is a season
+        if y is None and re.match(r"[^\S\n]+[A-Z][a-z]", text[mt.end():]):
+            continue  # "Summer Recess", "Autumn Statement": a season word in a name, not a date
         add(_Atom(mt.group(0).strip(), mt.start(), mt.end(), "season", "season", season=name.lower(), year=y))
     for mt in p.quarter.finditer(text):
         q = int(mt.group("q") or mt.group("q2"))
@@ -303,6 +306,11 @@ def _atoms(text: str, words: Words) -> list[_Atom]:
     for mt in p.fy.finditer(text):
         a, b = _fy_years(mt.group("a") + "/" + mt.group("b"))
         if not 0 < b - a <= 10:
+            continue
+        if len(mt.group("b")) == 4 and b - a > 1 and "/" not in mt.group(0):
+            # "2024-2029": a span of calendar years, to the end of the last (a financial year is
+            # printed "2024/25" or "2024-2025"; several of them "2024/25-2028/29")
+            add(_Atom(mt.group(0), mt.start(), mt.end(), "range", "years", year=a, fy_end=b))
             continue
         add(_Atom(mt.group(0), mt.start(), mt.end(), "financial_year", "fy", year=a, fy_end=b))
     for mt in p.year.finditer(text):
@@ -435,6 +443,8 @@ def _resolve(a: _Atom, year: int, words: Words) -> tuple[date, date]:
         return _fy_quarter(a.quarter or 1, year)
     if a.kind == "fy":
         return date(year, 4, 1), date(a.fy_end or year + 1, 3, 31)
+    if a.kind == "years":
+        return date(year, 1, 1), date(a.fy_end or year, 12, 31)
     return date(year, 1, 1), date(year, 12, 31)
 
 
@@ -587,12 +597,19 @@ def parse_date(text: str, *, period: Period | None = None, context_years: tuple[
     return spans[0] if spans else None
 
 
+_YEARS_RE = re.compile(r"\d{4}\s*[-–—]\s*\d{4}")
+
+
 def find_period(text: str) -> Period | None:
     """The plan's period from its front matter: the first range or financial year printed,
     e.g. ``April 2003 – October 2004`` or ``2005-2008``."""
     for span in find_dates(text):
         if span.start is None or span.end is None or span.year_inferred:
             continue
+        if span.precision == "range" and _YEARS_RE.fullmatch(span.raw):
+            # A plan's own period ("Children and Young People's Plan 2006-2009") is its planning
+            # cycle, which in the public sector runs April to March.
+            return date(span.start.year, 4, 1), date(span.end.year, 3, 31)
         if span.precision in {"range", "financial_year"} and span.end > span.start + timedelta(days=90):
             return span.start, span.end
     return None

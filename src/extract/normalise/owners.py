@@ -35,6 +35,11 @@ _BRACKET_RE = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z&]{1,6}s?$")
 _NAME_WORD_RE = re.compile(r"^(?:[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)*|Mc[A-Z][a-z]+|O'[A-Z][a-z]+|[A-Z]\.?)$")
 _NOISE = {"n/a", "na", "tbc", "tba", "-", "–", "various", "all", "none", "see above", "as above", "ditto"}
+# A verb in the piece makes it a clause about who, not a name: "Civil society organisations to be
+# consulted in 2014", "Partners will be identified" (names capitalise their words: "What Works").
+_CLAUSE_RE = re.compile(r"\b(?:to be|will|shall|would|should|could|is|are|was|were|has been|have been)\s+[a-z]")
+# "BOND Anti-Corruption Group: Article 19, CAFOD": a body named before a colon, then its members.
+_NAMED_COLON_RE = re.compile(r"(?<![\w&'’.-])((?:[A-Z][\w&'’.-]*\s+)+[A-Z][\w&'’.-]*)\s*:\s+(?=\S)")
 _SEE_RE = re.compile(r"^\s*(?:see|as per|as for|as)\s+(?:action\s+|ref\.?\s+)?([A-Za-z]?\d+(?:\.\d+)*[a-z]?)\s*\.?\s*$", re.I)
 
 
@@ -158,14 +163,15 @@ def _split_glued(piece: str, role_words: frozenset[str]) -> list[str]:
         prev = parts[-1][-1] if parts[-1] else None
         if prev is not None:
             tok_acr = bool(_ACRONYM_RE.match(tok))
-            tok_name = bool(_NAME_WORD_RE.match(tok)) and tok.lower() not in role_words
+            tok_name = _name_word(tok, role_words)
             # "All DMT Janette Karklins": the group ends where a full name (two name words) begins.
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-            next_is_name = bool(_NAME_WORD_RE.match(nxt)) and nxt.lower() not in role_words
+            next_is_name = _name_word(nxt, role_words)
             prev_acr = bool(_ACRONYM_RE.match(prev)) and (parts[-1][0].lower() != "all" or next_is_name)
-            prev_name = bool(_NAME_WORD_RE.match(prev)) and prev.lower() not in role_words
+            prev_name = _name_word(prev, role_words)
             # An acronym then one more word is one body ("NHS England", "HM Treasury"); an acronym
-            # then a full name (two name words) is a group and a person.
+            # then a full name (two name words) is a group and a person, but not an acronym then a
+            # unit's name ("AD Integrated Commissioning", "Transparency International UK").
             if (prev_acr and tok_name and next_is_name and tok.lower() != "all") or (prev_name and tok_acr and len(parts[-1]) >= 2):
                 parts.append([])
             elif tok.lower() == "all" and prev_name and i + 1 < len(tokens):
@@ -174,7 +180,8 @@ def _split_glued(piece: str, role_words: frozenset[str]) -> list[str]:
     return [" ".join(p) for p in parts if p]
 
 
-_AND_RE = re.compile(r"\s+and\s+")
+# "and", or a spaced "&" (never the one inside "L&D"), between two parts of one name or two owners.
+_AND_RE = re.compile(r"\s+(?:and|&)\s+")
 # Words that end the name of a body ("Foreign and Commonwealth Office").
 _BODY_WORDS = frozenset({
     "office", "government", "authority", "agency", "commission", "ministry", "association", "development",
@@ -182,12 +189,19 @@ _BODY_WORDS = frozenset({
     "environment", "environmental", "communities", "community", "safety", "licensing", "recreation", "leisure",
     "culture", "finance", "commissioning", "engagement", "skills", "learning", "protection", "operations",
     "performance", "policy", "strategy", "infrastructure", "enterprise", "economy", "highways", "parks",
-    "affairs", "justice", "security", "welfare", "care", "works", "sustainability", "innovation", "trade"})
+    "affairs", "justice", "security", "welfare", "care", "works", "sustainability", "innovation", "trade",
+    "initiative", "institute", "foundation", "fund", "society", "alliance", "federation", "coalition"})
+# Endings of abstract nouns and adjectives ("Redevelopment", "Ethics", "Strategic", "Commercial",
+# "International", "Integrated"), which no first name or surname has: "Commercial Ethics" looks like
+# "Jo Bloggs" (two capitalised words) but names a function, not a person.
+_NOT_NAME_ENDING_RE = re.compile(
+    r"(?:ments?|tions?|sions?|ity|ities|ness|ship|isms?|ics|ology|ical|egic|cial|tial|ional|tive|sive|ated)$", re.I)
 # "Department for Business, Innovation and Skills": a comma list inside one body's name.
 _NAME_LIST_RE = re.compile(r"(\b(?:of|for)\s+[A-Z][\w'’-]+),\s+([A-Z][\w'’-]+)\s+and\s+([A-Z][\w'’-]+)(?=\s*(?:,|$|\(|/|;|\n))")
 _SEGMENT_END = re.compile(r"[/,;&+\n]|\s-\s|\s–\s|\s{2,}")
 _ACRONYM_IN_BRACKETS = re.compile(r"\(\s*(?=[A-Za-z&]*[A-Z][A-Za-z&]*[A-Z])[A-Z][A-Za-z&]{1,7}\s*\)")
 _KEEP_AND = "\x01"
+_KEEP_AMP = "\x02"
 _KEEP_COMMA = "\x03"
 
 
@@ -213,21 +227,45 @@ def _keep_inner_ands(text: str, role_words: frozenset[str]) -> str:
                                and not any(w.lower() in role_words | _BODY_WORDS for w in rw))
             if " of " in f" {left.lower()} " or " for " in f" {left.lower()} ":
                 keep = not right_opens_role and not right_is_person
-            elif (rw[-1].lower() in role_words | _BODY_WORDS and not right_opens_role and len(lw) <= 3
+            elif (rw[-1].lower() in role_words | _BODY_WORDS and not _opens_owner(rw, role_words) and len(lw) <= 3
                   and not any(w.lower() in role_words for w in lw) and not _is_person(left)):
-                # "Fleet and Depot Manager", "Commercial Ethics and Sustainability Lead": one role.
+                # "Fleet and Depot Manager", "Commercial Ethics and Sustainability Lead",
+                # "Organisation Development & Staff Engagement": one role or unit.
                 keep = not _ACRONYM_RE.match(lw[-1])  # not "DPH and PH Specialists"
+            elif (len(rw) == 1 and rw[0].lower() in _BODY_WORDS and any(w.lower() in role_words for w in lw)):
+                # "Assistant Director ASC and Health": a role's second portfolio, not a second owner
+                # (a function's name alone after a role names no one else).
+                keep = True
         out.append(text[last:m.start()])
-        out.append(f" {_KEEP_AND} " if keep else m.group(0))
+        conj = _KEEP_AMP if "&" in m.group(0) else _KEEP_AND
+        out.append(f" {conj} " if keep else m.group(0))
         last = m.end()
     out.append(text[last:])
     return "".join(out)
 
 
+def _opens_owner(words: list[str], role_words: frozenset[str]) -> bool:
+    """Whether the words after an "and" begin a second owner ("the Chief Executive", "SMT members",
+    "Head of Housing") rather than finish one name: a group or job word qualifying a function
+    ("Staff Engagement", "Team Development") finishes it."""
+    first = words[0].lower()
+    if first in ("the", "all") or _ACRONYM_RE.match(words[0]):
+        return True
+    function_head = (len(words) >= 2 and words[-1].lower() in _BODY_WORDS
+                     and not any(w.lower() in ("of", "for") for w in words))
+    return first in role_words and not function_head
+
+
+def _name_word(word: str, role_words: frozenset[str] = frozenset()) -> bool:
+    """A word that can be part of a person's name: capitalised, not a job, unit or function word,
+    not an abstract noun's or adjective's ending."""
+    return (bool(_NAME_WORD_RE.match(word)) and word.lower() not in role_words and word.lower() not in _BODY_WORDS
+            and not _NOT_NAME_ENDING_RE.search(word))
+
+
 def _is_person(text: str) -> bool:
     words = text.split()
-    return 2 <= len(words) <= 3 and all(_NAME_WORD_RE.match(w) for w in words) and not any(
-        w.lower() in _BODY_WORDS for w in words)
+    return 2 <= len(words) <= 3 and all(_name_word(w) for w in words)
 
 
 def split_owners(text: str, role_words: frozenset[str] = frozenset()) -> list[str]:
@@ -237,6 +275,7 @@ def split_owners(text: str, role_words: frozenset[str] = frozenset()) -> list[st
     ['Amira Shah', 'Tom Okafor', 'SMT']
     """
     text = _PREFIX_RE.sub("\n", text)
+    text = _NAMED_COLON_RE.sub(lambda m: f"{m.group(1)}\n", text)
     text = _keep_inner_ands(text, role_words)
     protected, saved = _protect_brackets(text)
     names: list[str] = []
@@ -249,10 +288,11 @@ def split_owners(text: str, role_words: frozenset[str] = frozenset()) -> list[st
         if not without and restored.strip():
             without = restored.strip().strip("()[]")  # a bracket alone: keep what it says
         without = re.sub(r"\s+", " ", without).strip(" .,:;-–")
-        if not without or without.lower() in _NOISE:
+        if not without or without.lower() in _NOISE or _CLAUSE_RE.search(without):
             continue
         for part in _split_glued(without, role_words):
-            part = part.replace(f" {_KEEP_AND} ", " and ").replace(_KEEP_COMMA, ",").strip(" .,:;-–")
+            part = (part.replace(f" {_KEEP_AND} ", " and ").replace(f" {_KEEP_AMP} ", " & ")
+                    .replace(_KEEP_COMMA, ",").strip(" .,:;-–"))
             if part and part.lower() not in _NOISE:
                 names.append(part)
     return names

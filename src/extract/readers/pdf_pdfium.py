@@ -38,6 +38,8 @@ from typing import Any
 import pypdfium2 as pdfium  # importing it initialises the library
 import pypdfium2_raw
 
+from .pdf_words import DEFAULT_WORD_GAP_EM, gap_cuts
+
 LOCK = threading.RLock()
 
 _lib = ctypes.CDLL(str(Path(pypdfium2_raw.__file__).with_name("libpdfium.so")))
@@ -522,18 +524,24 @@ def _glyph_width(font: int, u: int, fs: float) -> float:
 _TEXT, _X0, _X1, _TOP, _BOTTOM, _SIZE, _FONT, _UPRIGHT = range(8)
 
 
-_RUN_KEY = operator.itemgetter(7, 6, 5)  # upright, fontname, size
+def _run_key(c: Char) -> tuple[bool, str, float]:
+    """upright, fontname, size; sideways characters by font alone (their ``size`` is each glyph's
+    advance, see :mod:`.pdf_words`)."""
+    return (True, c[6], c[5]) if c[7] else (False, c[6], 0.0)
+
+
 _BY_X0 = operator.itemgetter(1)
 _BY_TOP = operator.itemgetter(3, 4)
 
 
-def words(chars: list[Char], x_tolerance: float = 3.0, y_tolerance: float = 3.0) -> list[dict[str, Any]]:
+def words(chars: list[Char], x_tolerance: float = 3.0, y_tolerance: float = 3.0,
+          word_gap_em: float = DEFAULT_WORD_GAP_EM) -> list[dict[str, Any]]:
     """pdfplumber's ``extract_words(x_tolerance=3, y_tolerance=3, extra_attrs=["fontname", "size"])``:
     runs of characters of one font and size (in order), each cut into lines (clustered by top, or
     by x0 for sideways text) and each line into words at spaces and at gaps wider than the
-    tolerance."""
+    tolerance; then the rules of :mod:`.pdf_words` (gaps relative to the font size, sideways runs)."""
     out: list[dict[str, Any]] = []
-    for (upright, fontname, size), run in itertools.groupby(chars, key=_RUN_KEY):
+    for (upright, fontname, size), run in itertools.groupby(chars, key=_run_key):
         group = list(run)
         line_key = _TOP if upright else _X0
         # cluster_objects: values sorted, a value within the tolerance of the one before joins it.
@@ -555,33 +563,56 @@ def words(chars: list[Char], x_tolerance: float = 3.0, y_tolerance: float = 3.0)
         for line in lines:
             if upright:
                 line.sort(key=_BY_X0)
-                _split_ltr(line, x_tolerance, y_tolerance, fontname, size, out)
+                _split_ltr(line, x_tolerance, y_tolerance, fontname, size, out, word_gap_em * size)
             else:
                 line.sort(key=_BY_TOP)
-                _split_ttb(line, x_tolerance, y_tolerance, fontname, size, out)
+                _split_ttb(line, x_tolerance, y_tolerance, fontname, out)
     return out
 
 
-def _split_ltr(line: list[Char], xt: float, yt: float, fontname: str, size: float, out: list[dict[str, Any]]) -> None:
-    """A line (sorted by x0) into words: a space, a step back or a gap wider than ``xt`` ends one."""
+def _emit_cut(word: list[Char], fontname: str, size: float, gap: float, out: list[dict[str, Any]]) -> None:
+    """A word with a gap wider than ``gap`` inside: cut where :func:`.pdf_words.gap_cuts` says."""
+    cuts = gap_cuts([(c[0], c[1], c[2]) for c in word], size, gap / size)
+    for a, b in zip([0, *cuts], [*cuts, len(word)]):
+        piece = word[a:b]
+        out.append({"text": "".join(c[0] for c in piece), "x0": piece[0][1], "x1": max(c[2] for c in piece),
+                    "top": min(c[3] for c in piece), "bottom": max(c[4] for c in piece),
+                    "fontname": fontname, "size": size, "upright": True})
+
+
+def _split_ltr(line: list[Char], xt: float, yt: float, fontname: str, size: float, out: list[dict[str, Any]],
+               gap: float = 0.0) -> None:
+    """A line (sorted by x0) into words: a space, a step back or a gap wider than ``xt`` ends one;
+    a gap wider than ``gap`` (beyond the word's usual spacing) may too (:mod:`.pdf_words`)."""
     text: list[str] | None = None
     wx0 = wx1 = wtop = wbottom = px0 = px1 = ptop = 0.0
-    for c in line:
+    start = 0
+    wide = False  # a gap wider than ``gap`` inside the word: rare, so only then is it looked at again
+    for i, c in enumerate(line):
         t, x0, x1, top, bottom = c[0], c[1], c[2], c[3], c[4]
         if t.isspace():
             if text is not None:
-                out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
-                            "fontname": fontname, "size": size, "upright": True})
+                if wide:
+                    _emit_cut(line[start:i], fontname, size, gap, out)
+                else:
+                    out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                                "fontname": fontname, "size": size, "upright": True})
                 text = None
             continue
         if text is not None and (x0 < px0 or x0 > px1 + xt or abs(top - ptop) > yt):
-            out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
-                        "fontname": fontname, "size": size, "upright": True})
+            if wide:
+                _emit_cut(line[start:i], fontname, size, gap, out)
+            else:
+                out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                            "fontname": fontname, "size": size, "upright": True})
             text = None
         if text is None:
             text = [t]
             wx0, wx1, wtop, wbottom = x0, x1, top, bottom
+            start, wide = i, False
         else:
+            if gap and x0 - px1 > gap:
+                wide = True
             text.append(t)
             if x1 > wx1:
                 wx1 = x1
@@ -591,12 +622,16 @@ def _split_ltr(line: list[Char], xt: float, yt: float, fontname: str, size: floa
                 wbottom = bottom
         px0, px1, ptop = x0, x1, top
     if text is not None:
-        out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
-                    "fontname": fontname, "size": size, "upright": True})
+        if wide:
+            _emit_cut(line[start:], fontname, size, gap, out)
+        else:
+            out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                        "fontname": fontname, "size": size, "upright": True})
 
 
-def _split_ttb(line: list[Char], xt: float, yt: float, fontname: str, size: float, out: list[dict[str, Any]]) -> None:
-    """Sideways text: a line (sorted by top) into words, the same rules down the page."""
+def _split_ttb(line: list[Char], xt: float, yt: float, fontname: str, out: list[dict[str, Any]]) -> None:
+    """Sideways text: a line (sorted by top) into words, the same rules down the page; a word's
+    size is its width across the line."""
     text: list[str] | None = None
     wx0 = wx1 = wtop = wbottom = px0 = ptop = pbottom = 0.0
     for c in line:
@@ -604,12 +639,12 @@ def _split_ttb(line: list[Char], xt: float, yt: float, fontname: str, size: floa
         if t.isspace():
             if text is not None:
                 out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
-                            "fontname": fontname, "size": size, "upright": False})
+                            "fontname": fontname, "size": wx1 - wx0, "upright": False})
                 text = None
             continue
         if text is not None and (top < ptop or top > pbottom + yt or abs(x0 - px0) > xt):
             out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
-                        "fontname": fontname, "size": size, "upright": False})
+                        "fontname": fontname, "size": wx1 - wx0, "upright": False})
             text = None
         if text is None:
             text = [t]
@@ -625,7 +660,7 @@ def _split_ttb(line: list[Char], xt: float, yt: float, fontname: str, size: floa
         px0, ptop, pbottom = x0, top, bottom
     if text is not None:
         out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
-                    "fontname": fontname, "size": size, "upright": False})
+                    "fontname": fontname, "size": wx1 - wx0, "upright": False})
 
 
 # -- drawn paths: pdfplumber's line, rect and curve objects -----------------------------------------
@@ -842,8 +877,8 @@ class PdfiumPage:
         self._edges = out
         return out
 
-    def words(self) -> list[dict[str, Any]]:
-        return words(self.chars)
+    def words(self, word_gap_em: float = DEFAULT_WORD_GAP_EM) -> list[dict[str, Any]]:
+        return words(self.chars, word_gap_em=word_gap_em)
 
     def turn_if_sideways(self, min_share: float) -> str | None:
         """Turn the page a quarter when most of its characters run down (or up) it, as

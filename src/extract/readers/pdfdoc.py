@@ -34,6 +34,7 @@ from ..textutil import BULLETS, collapse_ws, strip_bullet
 from . import pdf_pdfium
 from . import pdf_unruled as unruled_mod
 from .pdf_pdfium import PdfiumPage, open_document
+from .pdf_words import DEFAULT_WORD_GAP_EM, split_at_gaps
 from .pdf_rotation import MIN_SIDEWAYS_SHARE, upright
 from .registry import register
 from .sniff import is_pdf
@@ -273,7 +274,7 @@ def _read_page(page: Any, source: str, settings: dict[str, Any]) -> PageContent:
     """One page through pdfplumber (the ``pdfplumber`` engine, and files PDFium cannot open)."""
     if settings.get("turn_sideways_pages", True):
         page, _ = upright(page)
-    words = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
+    words = _pdfplumber_words(page, float(settings.get("word_gap_em", DEFAULT_WORD_GAP_EM)))
     try:
         found = page.find_tables(settings["table_settings"])
     except Exception:  # noqa: BLE001 - a page whose ruling confuses the finder still has text
@@ -282,13 +283,31 @@ def _read_page(page: Any, source: str, settings: dict[str, Any]) -> PageContent:
                          lambda: [r for r in page.rects if r.get("fill")], source)
 
 
+def _pdfplumber_words(page: Any, word_gap_em: float) -> list[dict[str, Any]]:
+    """pdfplumber's words by its own rules, then those of :mod:`.pdf_words`: cut at gaps wide for
+    the font size, and sideways characters grouped by font alone (their ``size`` is each glyph's
+    advance) with the width across the line as their size."""
+    from pdfplumber.utils.text import WordExtractor
+
+    found = page.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False,
+                               return_chars=True)
+    words = split_at_gaps([w for w in found if w.get("upright", True)], word_gap_em)
+    sideways = [c for c in page.chars if not c.get("upright", True)]
+    if sideways:
+        extractor = WordExtractor(x_tolerance=3, y_tolerance=3, keep_blank_chars=False, use_text_flow=False,
+                                  extra_attrs=["fontname"])
+        for w in extractor.extract_words(sideways):
+            words.append({**w, "size": w["x1"] - w["x0"]})
+    return words
+
+
 def _read_pdfium_page(page: PdfiumPage, source: str, settings: dict[str, Any]) -> PageContent:
     """One page through PDFium: the same words, drawings and pdfplumber table finder, without
     interpreting the page in Python. A page with no drawn paths cannot hold a ruled table: its
     drawings are not read and the table finder does not run."""
     if settings.get("turn_sideways_pages", True):
         page.turn_if_sideways(MIN_SIDEWAYS_SHARE)
-    words = page.words()
+    words = page.words(float(settings.get("word_gap_em", DEFAULT_WORD_GAP_EM)))
     found: list[Any] = []
     if page.has_paths:
         from pdfplumber.table import TableFinder, TableSettings
@@ -315,7 +334,10 @@ def _page_content(number: int, width: float, height: float, words: list[dict[str
         if pt is not None and any(c.text for r in pt.rows for c in r):
             tables.append(pt)
             taken.append(pt.bbox)
-    outside = [w for w in words if not any(_inside(w, b) for b in taken)]
+    # Outside the tables, text running sideways on an upright page (the page was turned when most
+    # of it runs sideways) is a margin label: a rotated running head, a side tab, a watermark.
+    # In a table it is a column header written upwards, and stays in its cell.
+    outside = [w for w in words if w.get("upright", True) and not any(_inside(w, b) for b in taken)]
     return PageContent(number=number, height=height, lines=_lines(outside), tables=tables, width=width)
 
 
