@@ -193,3 +193,17 @@ def test_numbering_that_starts_again_on_each_priority_sheet_is_qualified_not_joi
         ("2.2", "2", "2", "Tackling ASB", ["Housing Manager"], "2026-01-31"),
     ]
     assert [w.code for w in doc.warnings] == ["W304"]
+
+
+def test_a_lead_and_timescale_column_gives_both_the_owner_and_the_date(tmp_path: Path) -> None:
+    doc = _extract(tmp_path, "plan.md", """# Elmford Adult Social Care Improvement Plan 2024
+
+No.\tAction\tLead and timescale\tMeasure of success
+A1\tIntroduce a triage hub for all safeguarding concerns\tHead of Safeguarding, by 30 June 2024\t90% of enquiries started in 2 days
+A2\tAudit 20 plans each quarter and feed back to teams\tPrincipal Social Worker – quarterly from April 2024\tAudit grades good or better
+A3\tLaunch a recruitment and retention strategy\tWorkforce Development Manager (Autumn 2024)\tTurnover below 15%
+""")
+    got = [(a.action_ref, a.owners, [str(m.date_end)[:7] for m in a.milestones]) for a in doc.actions]
+    assert got == [("A1", ["Head of Safeguarding"], ["2024-06"]),
+                   ("A2", ["Principal Social Worker"], ["2024-04"]),
+                   ("A3", ["Workforce Development Manager"], ["2024-11"])]

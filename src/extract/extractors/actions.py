@@ -106,6 +106,22 @@ def _join(prev: Piece, nxt: Piece) -> None:
     prev.prov = prev.prov + [p for p in nxt.prov if p not in prev.prov]
 
 
+# What joins a name to a date in one cell: "by", "from", "–", "(…)", a comma.
+_DATE_LEAD_RE = re.compile(r"(?:\b(?:by|from|until|to|in|during|before|end of|starting|start|due|deadline|timescale)\s*:?\s*|[-–—,;:()])*$", re.I)
+
+
+def _without_dates(text: str) -> str:
+    """The text of a cell with its date phrases and the words leading to them removed."""
+    out, pos = [], 0
+    for span in find_dates(text):
+        out.append(_DATE_LEAD_RE.sub("", text[pos: span.char_start]))
+        pos = span.char_end
+    out.append(text[pos:])
+    # What is left in lower case ("quarterly", "ongoing") says how often, not who.
+    kept = [seg.strip(" -–—,;:()") for seg in re.split(r"\s+[-–—]\s+|[,;()]", " ".join(" ".join(out).split()))]
+    return ", ".join(seg for seg in kept if re.search(r"[A-Z][^\W\d_]", seg))
+
+
 def _add(draft: Draft, role: str, pieces: list[Piece], after_break: bool, continuation: bool) -> None:
     have = draft.parts.setdefault(role, [])
     if continuation and have and pieces and _should_join(have[-1], pieces[0], role, after_break):
@@ -416,6 +432,11 @@ class ActionTableReader:
                     m = _NUMBERED_RE.match(pieces[0].text)
                     if m:
                         pieces[0].text = pieces[0].text[m.end():]
+                match = self.header.columns.get(col)
+                if match is not None and match.also == "owner" and role == "date":
+                    # "Head of Safeguarding – by June 2024": the words that are not the date name who.
+                    who = [Piece(w, False, list(p.prov)) for p in pieces if (w := _without_dates(p.text))]
+                    _add(draft, "owner", who, row.page_break_before, continuation)
                 _add(draft, role, pieces, row.page_break_before, continuation)
                 for t in cell.tables:
                     draft.nested.extend(self._nested_pieces(t))

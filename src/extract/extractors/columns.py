@@ -40,6 +40,7 @@ class RoleMatch:
     score: float
     header: str
     from_content: bool = False  # the role was read from the column's cells, not its header words
+    also: str | None = None  # "Lead and timescale": the owner too, printed in the same cell as the date
 
 
 @lru_cache(maxsize=16)
@@ -74,10 +75,21 @@ def _match_cached(header: str, synonyms: tuple[tuple[str, tuple[str, ...]], ...]
     return best
 
 
+# A header naming two things a cell holds together: "Lead and timescale", "Who / when".
+_COMPOUND_SPLIT_RE = re.compile(r"\s+(?:and|&)\s+|\s*[/&,+]\s*", re.I)
+
+
 def match_role(header: str, roles: ColumnRoles) -> RoleMatch | None:
-    """The role a header names, with its score, or None."""
+    """The role a header names, with its score, or None. A header naming both who and when
+    (``Lead and timescale``) is a date column whose cells also name the owner."""
     synonyms = tuple((r, tuple(ws)) for r, ws in roles.roles.items())
-    return _match_cached(header, synonyms, roles.fuzzy_min)
+    best = _match_cached(header, synonyms, roles.fuzzy_min)
+    parts = [p for p in _COMPOUND_SPLIT_RE.split(header.strip()) if p.strip()]
+    if best is not None and len(parts) == 2:
+        found = [_match_cached(p, synonyms, roles.fuzzy_min) for p in parts]
+        if all(m is not None and m.score >= 100 for m in found) and {m.role for m in found} == {"owner", "date"}:  # type: ignore[union-attr]
+            return RoleMatch("date", best.score, header, also="owner")
+    return best
 
 
 @dataclass
