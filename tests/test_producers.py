@@ -59,3 +59,38 @@ def test_borderless_web_table_with_tight_padding_keeps_its_columns_and_rows(tmp_
     assert sorted(actions, key=lambda r: int(r[2:])) == [f"AQ{i}" for i in range(1, 13)]
     assert actions["AQ7"].title.endswith("queuing traffic is reduced at peak times.")
     assert actions["AQ7"].owners == ["Principal Transport Planner"]
+
+
+@needs_chromium
+def test_tables_nested_in_cells_are_nested_and_their_host_runs_over_the_page_break(tmp_path: Path) -> None:
+    """A web page's ruled table with a steps-and-dates table inside a cell of each row, over two
+    pages with its header repeated: the cell padding keeps the inner rules off the host's, so the
+    finder reports the inner tables on their own. Each is nested in its cell (as Word nests it),
+    the host is one table across the break, and every step's date reaches its action."""
+    months = ["May 2004", "Sept 2004", "Jan 2005", "Spring term 2005"]
+    rows = "".join(
+        f"<tr><td>{i}</td><td>Improve outcome number {i} for the pupils of the borough</td><td>"
+        + "<table class='ruled' style='margin:6pt 0'>"
+        + "".join(f"<tr><td>Step {k} of objective {i}</td><td>{months[(i + k) % 4]}</td></tr>" for k in (1, 2, 3))
+        + f"</table></td><td>Andrew Slater</td></tr>" for i in range(1, 13))
+    pdf = print_html(tmp_path, "nested",
+                     "<h1>School Improvement Plan</h1><table class='ruled' style='width:100%'>"
+                     "<thead><tr><th>No.</th><th>Objective</th><th>Steps and timescales</th><th>Who</th></tr></thead>"
+                     f"<tbody>{rows}</tbody></table>",
+                     css="table.ruled { border-collapse: collapse; } table.ruled td, table.ruled th "
+                         "{ border: 0.75pt solid #000; padding: 3pt 5pt; } tr { break-inside: avoid; }")
+    doc = readers.read(pdf, pdf.name)
+    assert doc.pages == 2
+    top = [t for t in doc.tables if t.parent is None]
+    assert len(top) == 1 and len(top[0].rows) == 13  # the header repeated on page 2 is dropped
+    host = top[0]
+    cell = host.cell_at(12, 2)
+    assert cell is not None and cell.text == "" and len(cell.tables) == 1
+    inner = doc.tables[cell.tables[0]]
+    assert inner.parent == host.index and inner.parent_cell == (12, 2)
+    assert [[c.text for c in r.cells] for r in inner.rows][0] == ["Step 1 of objective 12", months[13 % 4]]
+    result = extract_file(pdf, tmp_path)
+    actions = {a.action_ref: a for a in result.actions}
+    assert sorted(actions, key=int) == [str(i) for i in range(1, 13)]
+    assert [m.date_raw for m in actions["12"].milestones] == [months[(12 + k) % 4] for k in (1, 2, 3)]
+    assert actions["12"].owners == ["Andrew Slater"]
