@@ -94,3 +94,28 @@ def test_tables_nested_in_cells_are_nested_and_their_host_runs_over_the_page_bre
     assert sorted(actions, key=int) == [str(i) for i in range(1, 13)]
     assert [m.date_raw for m in actions["12"].milestones] == [months[(12 + k) % 4] for k in (1, 2, 3)]
     assert actions["12"].owners == ["Andrew Slater"]
+
+
+@needs_chromium
+def test_list_markers_drawn_as_discs_are_bullets(tmp_path: Path) -> None:
+    """Chromium paints a list item's marker as a small filled disc (a nested list's as a hollow
+    circle, the next as a square), so the text layer has no bullet: the items are still list
+    items, in the body and inside a table cell; a full stop in running text stays text."""
+    pdf = print_html(tmp_path, "bullets",
+                     "<h2>Recommendations</h2><p>The partners should, for immediate action:</p>"
+                     "<ul><li>ensure that every child has a named social worker</li>"
+                     "<li>complete initial assessments within seven days<ul><li>report weekly. Then monthly.</li>"
+                     "<ul><li>in writing</li></ul></ul></li></ul>"
+                     "<table style='border-collapse:collapse'><tr><td style='border:1px solid #000'>Train staff"
+                     "<ul><li>Book the venue</li><li>Run two sessions</li></ul></td>"
+                     "<td style='border:1px solid #000'>Lead officer</td></tr></table>")
+    doc = readers.read(pdf, pdf.name)
+    items = [(b.kind.value, b.text) for b in doc.blocks if b.kind.value in ("paragraph", "list_item")]
+    assert items == [("paragraph", "The partners should, for immediate action:"),
+                     ("list_item", "ensure that every child has a named social worker"),
+                     ("list_item", "complete initial assessments within seven days"),
+                     ("list_item", "report weekly. Then monthly."),
+                     ("list_item", "in writing")]
+    cell = doc.tables[0].rows[0].cells[0]
+    assert [(p.text, p.list_item) for p in cell.paras] == [
+        ("Train staff", False), ("Book the venue", True), ("Run two sessions", True)]

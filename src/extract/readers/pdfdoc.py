@@ -32,6 +32,7 @@ from ..errors import ConfigError, Damaged, Encrypted, NoTextLayer, ReadFailed, T
 from ..model import BBox, BlockKind, Cell, Document, Para, Provenance
 from ..textutil import BULLETS, collapse_ws, strip_bullet
 from . import pdf_pdfium
+from . import pdf_marks
 from . import pdf_unruled as unruled_mod
 from .pdf_pdfium import PdfiumPage, open_document
 from .pdf_rotation import MIN_SIDEWAYS_SHARE, upright
@@ -290,7 +291,7 @@ def _read_page(page: Any, source: str, settings: dict[str, Any]) -> PageContent:
     except Exception:  # noqa: BLE001 - a page whose ruling confuses the finder still has text
         found = []
     return _page_content(page.page_number, float(page.width), float(page.height), words, found,
-                         lambda: [r for r in page.rects if r.get("fill")], source)
+                         lambda: [r for r in page.rects if r.get("fill")], source, page.curves + page.rects)
 
 
 def _read_pdfium_page(page: PdfiumPage, source: str, settings: dict[str, Any]) -> PageContent:
@@ -308,18 +309,21 @@ def _read_pdfium_page(page: PdfiumPage, source: str, settings: dict[str, Any]) -
             found = TableFinder(page, TableSettings.resolve(settings["table_settings"])).tables  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - a page whose ruling confuses the finder still has text
             found = []
+    shapes = page.objects["curve"] + page.objects["rect"] if page.has_paths else []
     return _page_content(page.page_number, float(page.width), float(page.height), words, found,
-                         lambda: [r for r in page.rects if r.get("fill")], source)
+                         lambda: [r for r in page.rects if r.get("fill")], source, shapes)
 
 
 def _page_content(number: int, width: float, height: float, words: list[dict[str, Any]], found: list[Any],
-                  filled_rects: Any, source: str) -> PageContent:
+                  filled_rects: Any, source: str, shapes: list[dict[str, Any]] = ()) -> PageContent:  # type: ignore[assignment]
     """Words inside the ruled tables ``found`` become their cells; the rest become lines.
 
     A table drawn inside another table's cell is nested in that cell, as Word nests it: the
     finder reports it on its own when the host cell's padding keeps its rules off the host's
     (browsers, LibreOffice), and read as a table of its own it would split its host on the page.
     """
+    if shapes:  # list markers a browser drew as discs or squares
+        words = words + pdf_marks.bullet_words(shapes, words)
     tables = []
     fills: _Fills | None = None
     by_cell: _Words | None = None
