@@ -253,6 +253,13 @@ def _contains(outer: tuple[float, float, float, float], inner: tuple[float, floa
             and inner[3] <= outer[3] + tol and outer != inner)
 
 
+def _grid_of_text(t: PageTable) -> bool:
+    """Rows and columns of text, as a nested table has; a shaded label box inside a cell, which
+    the finder also reports, holds one line."""
+    return (sum(1 for r in t.rows if any(c.text for c in r)) >= 2
+            and len({c.col for r in t.rows for c in r if c.text}) >= 2)
+
+
 def _page_table(table: Any, page_no: int, words: _Words, fills: _Fills, source: str,
                 holes: list[tuple[float, float, float, float]] = ()) -> PageTable | None:  # type: ignore[assignment]
     """A found table as rows of cells; words inside ``holes`` (tables nested in its cells) are not
@@ -343,7 +350,7 @@ def _page_content(number: int, width: float, height: float, words: list[dict[str
     for i in sorted(range(len(found)), key=lambda i: (boxes[i][2] - boxes[i][0]) * (boxes[i][3] - boxes[i][1])):
         if fills is None or by_cell is None:
             fills, by_cell = _Fills(filled_rects()), _Words(words)
-        inner = [j for j, h in host.items() if h == i and j in built]
+        inner = [j for j, h in host.items() if h == i and j in built and _grid_of_text(built[j])]
         pt = _page_table(found[i], number, by_cell, fills, source, holes=[boxes[j] for j in inner])
         if pt is None:
             continue
@@ -356,7 +363,7 @@ def _page_content(number: int, width: float, height: float, words: list[dict[str
         if any(c.text for r in pt.rows for c in r) or pt.nested:
             built[i] = pt
     for i in range(len(found)):
-        if i in built and (host[i] is None or host[i] not in built):
+        if i in built and (host[i] is None or host[i] not in built or not _grid_of_text(built[i])):
             tables.append(built[i])
             taken.append(built[i].bbox)
     outside = [w for w in words if not any(_inside(w, b) for b in taken)]
