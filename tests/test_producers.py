@@ -119,3 +119,20 @@ def test_list_markers_drawn_as_discs_are_bullets(tmp_path: Path) -> None:
     cell = doc.tables[0].rows[0].cells[0]
     assert [(p.text, p.list_item) for p in cell.paras] == [
         ("Train staff", False), ("Book the venue", True), ("Run two sessions", True)]
+
+
+@needs_chromium
+def test_bold_paragraph_wrapped_onto_a_sentence_end_is_one_paragraph(tmp_path: Path) -> None:
+    """A bold numbered action wrapping onto a second line that ends the sentence (as LibreOffice
+    printed a key: value plan on a narrower page): one bold paragraph, not a heading followed by
+    a stray 'Programme.' line."""
+    pdf = print_html(tmp_path, "keyvalue",
+                     "<h2>Priority 1: More homes</h2><p><b>1. Bring forward council-owned sites for affordable housing"
+                     " through the council's own housing delivery and regeneration Programme.</b></p>"
+                     "<p><b>Lead:</b> Head of Housing</p><p><b>Timescale:</b> March 2018</p>")
+    doc = readers.read(pdf, pdf.name)
+    texts = [(b.kind.value, b.text) for b in doc.blocks]
+    assert texts == [("heading", "Priority 1: More homes"),
+                     ("paragraph", "1. Bring forward council-owned sites for affordable housing through the"
+                                   " council's own housing delivery and regeneration Programme."),
+                     ("paragraph", "Lead: Head of Housing"), ("paragraph", "Timescale: March 2018")]

@@ -756,6 +756,17 @@ def _assemble(doc: Document, pages: list[PageContent], settings: dict[str, Any])
                               bbox=BBox(x0=line.x0, top=line.top, x1=line.x1, bottom=line.bottom))
                 last_heading = _LastHeading(p.number, line)
                 continue
+            last = doc.blocks[-1] if doc.blocks else None
+            if (last_heading is not None and last is not None and last.kind is BlockKind.heading
+                    and last_heading.page == p.number and line.bold == last_heading.line.bold
+                    and abs(line.size - last_heading.line.size) <= 0.6 and wraps(last_heading.line, line)
+                    and line.top - last_heading.line.bottom < line.size * 0.9):
+                # A bold line taken for a heading wrapped onto a line that is not one (it ends a
+                # sentence): together they are a bold paragraph, as on a wider page.
+                last.kind, last.level = BlockKind.paragraph, 0
+                last.text = collapse_ws(f"{last.text} {text}")
+                last_heading = None
+                continue
             last_heading = None
             starts_item = bool(_BULLET_START.match(text) or _NUMBERED_START.match(text))
             if para and (starts_item or line.top - para[-1].bottom > para[-1].size * 0.8
