@@ -7,7 +7,7 @@ STAMP := $(VENV)/.synced
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: setup run test chromium schema bench eval server clean
+.PHONY: setup run test chromium schema bench eval eval-producers server clean
 
 setup: $(STAMP)
 
@@ -45,6 +45,13 @@ bench: setup
 # real plans and inspection reports in ../shared/realworld, each through the real flow.
 eval: setup
 	$(BIN)/python benchmarks/eval.py
+	$(BIN)/python benchmarks/producers.py
+
+# The generated corpus remade by other producers (headless Chromium printing web pages, LibreOffice
+# exporting and re-saving Word and Excel files), scored against the same gold; about 2 minutes, also
+# run by `make eval`.
+eval-producers: setup
+	$(BIN)/python benchmarks/producers.py
 
 schema: setup
 	$(BIN)/plan-extract schema --out schemas/document.schema.json

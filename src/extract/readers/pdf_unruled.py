@@ -14,7 +14,7 @@ from typing import Any
 
 # Settings (data/pdf_tables.yaml, `unruled:`) with these defaults.
 DEFAULTS: dict[str, float] = {
-    "min_gap_em": 1.0,  # a gap this many font sizes wide separates two columns
+    "min_gap_em": 0.75,  # a gap this many font sizes wide separates two columns (a space is ~0.25)
     "min_rows": 3,  # lines that break into groups, at least
     "min_columns": 3,  # columns the table has, at least
     "max_line_gap_em": 1.6,  # a larger vertical gap ends the table
@@ -153,8 +153,12 @@ def merge_wrapped(rows: list[list[Any]], lines: list[Any], pitch_em: float = 1.5
 
     if len(rows) < 3:
         return rows
-    keyed = sum(1 for r in rows if any(c.col == 0 for c in r))
-    if keyed < 0.25 * len(rows) or keyed == len(rows):
+    firsts = [c.text for r in rows for c in r if c.col == 0]
+    keyed = len(firsts)
+    # A numbering column (`AQ1`, `2.3`, `iv`) is a key column however rarely it is filled: when
+    # the other columns are narrow, each row wraps over many lines.
+    numbered = sum(1 for t in firsts if len(t.split()) == 1 and any(ch.isdigit() for ch in t))
+    if (keyed < 0.25 * len(rows) and numbered < 0.6 * keyed) or keyed == len(rows):
         return rows
     out: list[list[Any]] = [rows[0]]
     out_lines = [lines[0]]

@@ -32,6 +32,7 @@ from ..errors import ConfigError, Damaged, Encrypted, NoTextLayer, ReadFailed, T
 from ..model import BBox, BlockKind, Cell, Document, Para, Provenance
 from ..textutil import BULLETS, collapse_ws, strip_bullet
 from . import pdf_pdfium
+from . import pdf_marks
 from . import pdf_unruled as unruled_mod
 from .pdf_pdfium import PdfiumPage, open_document
 from .pdf_words import DEFAULT_WORD_GAP_EM, split_at_gaps
@@ -79,6 +80,7 @@ class PageTable:
     col_edges: list[float]
     rows: list[list[Cell]]
     header_text: list[str] = field(default_factory=list)
+    nested: list[tuple[Cell, PageTable]] = field(default_factory=list)  # tables drawn inside a cell
 
 
 @dataclass
@@ -247,7 +249,22 @@ def _edge_index(edges: list[float], v: float, tol: float = 2.0) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
 
 
-def _page_table(table: Any, page_no: int, words: _Words, fills: _Fills, source: str) -> PageTable | None:
+def _contains(outer: tuple[float, float, float, float], inner: tuple[float, float, float, float], tol: float = 1.0) -> bool:
+    return (outer[0] - tol <= inner[0] and outer[1] - tol <= inner[1] and inner[2] <= outer[2] + tol
+            and inner[3] <= outer[3] + tol and outer != inner)
+
+
+def _grid_of_text(t: PageTable) -> bool:
+    """Rows and columns of text, as a nested table has; a shaded label box inside a cell, which
+    the finder also reports, holds one line."""
+    return (sum(1 for r in t.rows if any(c.text for c in r)) >= 2
+            and len({c.col for r in t.rows for c in r if c.text}) >= 2)
+
+
+def _page_table(table: Any, page_no: int, words: _Words, fills: _Fills, source: str,
+                holes: list[tuple[float, float, float, float]] = ()) -> PageTable | None:  # type: ignore[assignment]
+    """A found table as rows of cells; words inside ``holes`` (tables nested in its cells) are not
+    its cells' text."""
     cells_bboxes = [c for c in table.cells if c]
     if not cells_bboxes:
         return None
@@ -258,6 +275,8 @@ def _page_table(table: Any, page_no: int, words: _Words, fills: _Fills, source: 
         r0, r1 = _edge_index(ys, bbox[1]), _edge_index(ys, bbox[3])
         c0, c1 = _edge_index(xs, bbox[0]), _edge_index(xs, bbox[2])
         inside = words.inside(bbox)
+        if holes:
+            inside = [w for w in inside if not any(_inside(w, h) for h in holes)]
         paras = _cell_paras(inside, bbox)
         prov = Provenance(file=source, page=page_no, bbox=BBox(x0=bbox[0], top=bbox[1], x1=bbox[2], bottom=bbox[3]))
         cell = Cell(row=r0, col=c0, row_span=max(1, r1 - r0), col_span=max(1, c1 - c0),
@@ -280,7 +299,7 @@ def _read_page(page: Any, source: str, settings: dict[str, Any]) -> PageContent:
     except Exception:  # noqa: BLE001 - a page whose ruling confuses the finder still has text
         found = []
     return _page_content(page.page_number, float(page.width), float(page.height), words, found,
-                         lambda: [r for r in page.rects if r.get("fill")], source)
+                         lambda: [r for r in page.rects if r.get("fill")], source, page.curves + page.rects)
 
 
 def _pdfplumber_words(page: Any, word_gap_em: float) -> list[dict[str, Any]]:
@@ -316,24 +335,56 @@ def _read_pdfium_page(page: PdfiumPage, source: str, settings: dict[str, Any]) -
             found = TableFinder(page, TableSettings.resolve(settings["table_settings"])).tables  # type: ignore[arg-type]
         except Exception:  # noqa: BLE001 - a page whose ruling confuses the finder still has text
             found = []
+    shapes = page.objects["curve"] + page.objects["rect"] if page.has_paths else []
     return _page_content(page.page_number, float(page.width), float(page.height), words, found,
-                         lambda: [r for r in page.rects if r.get("fill")], source)
+                         lambda: [r for r in page.rects if r.get("fill")], source, shapes)
 
 
 def _page_content(number: int, width: float, height: float, words: list[dict[str, Any]], found: list[Any],
-                  filled_rects: Any, source: str) -> PageContent:
-    """Words inside the ruled tables ``found`` become their cells; the rest become lines."""
+                  filled_rects: Any, source: str, shapes: list[dict[str, Any]] = ()) -> PageContent:  # type: ignore[assignment]
+    """Words inside the ruled tables ``found`` become their cells; the rest become lines.
+
+    A table drawn inside another table's cell is nested in that cell, as Word nests it: the
+    finder reports it on its own when the host cell's padding keeps its rules off the host's
+    (browsers, LibreOffice), and read as a table of its own it would split its host on the page.
+    """
+    if shapes:  # list markers a browser drew as discs or squares
+        words = words + pdf_marks.bullet_words(shapes, words)
     tables = []
     fills: _Fills | None = None
     by_cell: _Words | None = None
     taken: list[tuple[float, float, float, float]] = []
-    for t in found:
+    boxes = [tuple(t.bbox) for t in found]
+
+    def columns(t: Any) -> int:
+        return len(_grid_edges([x for c in t.cells if c for x in (c[0], c[2])])) - 1
+
+    # The smallest table around each one, if any. A one-column box inside a cell is a frame or a
+    # shaded band around the cell's own text (the finder reports those too), not a nested table.
+    host = {i: min((j for j, o in enumerate(boxes) if _contains(o, b)),
+                   key=lambda j: (boxes[j][2] - boxes[j][0]) * (boxes[j][3] - boxes[j][1]), default=None)
+            if columns(found[i]) >= 2 else None for i, b in enumerate(boxes)}
+    built: dict[int, PageTable] = {}
+    # innermost first, so that a host knows the holes its nested tables leave
+    for i in sorted(range(len(found)), key=lambda i: (boxes[i][2] - boxes[i][0]) * (boxes[i][3] - boxes[i][1])):
         if fills is None or by_cell is None:
             fills, by_cell = _Fills(filled_rects()), _Words(words)
-        pt = _page_table(t, number, by_cell, fills, source)
-        if pt is not None and any(c.text for r in pt.rows for c in r):
-            tables.append(pt)
-            taken.append(pt.bbox)
+        inner = [j for j, h in host.items() if h == i and j in built and _grid_of_text(built[j])]
+        pt = _page_table(found[i], number, by_cell, fills, source, holes=[boxes[j] for j in inner])
+        if pt is None:
+            continue
+        for j in inner:
+            cx, cy = (boxes[j][0] + boxes[j][2]) / 2, (boxes[j][1] + boxes[j][3]) / 2
+            cell = next((c for r in pt.rows for c in r for b in [c.prov[0].bbox if c.prov else None]
+                         if b is not None and b.x0 <= cx <= b.x1 and b.top <= cy <= b.bottom), None)
+            if cell is not None:
+                pt.nested.append((cell, built[j]))
+        if any(c.text for r in pt.rows for c in r) or pt.nested:
+            built[i] = pt
+    for i in range(len(found)):
+        if i in built and (host[i] is None or host[i] not in built or not _grid_of_text(built[i])):
+            tables.append(built[i])
+            taken.append(built[i].bbox)
     # Outside the tables, text running sideways on an upright page (the page was turned when most
     # of it runs sideways) is a margin label: a rotated running head, a side tab, a watermark.
     # In a table it is a column header written upwards, and stays in its cell.
@@ -641,15 +692,23 @@ def _assemble(doc: Document, pages: list[PageContent], settings: dict[str, Any])
     pending: list[list[Cell]] = []
     pending_breaks: set[int] = set()
     pending_first: PageTable | None = None
+    pending_nested: list[tuple[Cell, PageTable]] = []
+
+    def add_nested(parent: int, nested: list[tuple[Cell, PageTable]]) -> None:
+        for cell, inner in nested:  # after the parent's add_table, which set cell.row
+            sub = doc.add_table(inner.rows, page=inner.page, parent=parent, parent_cell=(cell.row, cell.col), in_body=False)
+            cell.tables.append(sub.index)
+            add_nested(sub.index, inner.nested)
 
     def flush() -> None:
-        nonlocal pending, pending_breaks, pending_first, open_table
+        nonlocal pending, pending_breaks, pending_first, open_table, pending_nested
         if pending and pending_first is not None:
             table = doc.add_table(pending, page=pending_first.page, header_rows=0)
             for i in pending_breaks:
                 if i < len(table.rows):
                     table.rows[i].page_break_before = True
-        pending, pending_breaks, pending_first, open_table = [], set(), None, None
+            add_nested(table.index, pending_nested)
+        pending, pending_breaks, pending_first, open_table, pending_nested = [], set(), None, None, []
 
     for p in pages:
         items: list[tuple[float, str, Any]] = [(l.top, "line", l) for l in p.lines] + [(t.bbox[1], "table", t) for t in p.tables]
@@ -687,11 +746,13 @@ def _assemble(doc: Document, pages: list[PageContent], settings: dict[str, Any])
                     if rows:
                         pending_breaks.add(len(pending))
                         pending.extend(rows)
+                    pending_nested.extend((c, t) for c, t in item.nested if any(c is x for r in rows for x in r))
                     open_table = item if item.rows else open_table
                     open_table.header_text = pending_first.header_text if pending_first else item.header_text
                 else:
                     flush()
                     pending, pending_first, open_table = list(item.rows), item, item
+                    pending_nested = list(item.nested)
                 continue
             # A text line: the open table (if any) ends here unless it is a continuation candidate.
             if pending:
@@ -716,6 +777,17 @@ def _assemble(doc: Document, pages: list[PageContent], settings: dict[str, Any])
                 doc.add_block(BlockKind.heading, strip_bullet(text)[0], level=level, bold=line.bold, page=p.number,
                               bbox=BBox(x0=line.x0, top=line.top, x1=line.x1, bottom=line.bottom))
                 last_heading = _LastHeading(p.number, line)
+                continue
+            last = doc.blocks[-1] if doc.blocks else None
+            if (last_heading is not None and last is not None and last.kind is BlockKind.heading
+                    and last_heading.page == p.number and line.bold == last_heading.line.bold
+                    and abs(line.size - last_heading.line.size) <= 0.6 and wraps(last_heading.line, line)
+                    and line.top - last_heading.line.bottom < line.size * 0.9):
+                # A bold line taken for a heading wrapped onto a line that is not one (it ends a
+                # sentence): together they are a bold paragraph, as on a wider page.
+                last.kind, last.level = BlockKind.paragraph, 0
+                last.text = collapse_ws(f"{last.text} {text}")
+                last_heading = None
                 continue
             last_heading = None
             starts_item = bool(_BULLET_START.match(text) or _NUMBERED_START.match(text))
