@@ -207,3 +207,15 @@ A3\tLaunch a recruitment and retention strategy\tWorkforce Development Manager (
     assert got == [("A1", ["Head of Safeguarding"], ["2024-06"]),
                    ("A2", ["Principal Social Worker"], ["2024-04"]),
                    ("A3", ["Workforce Development Manager"], ["2024-11"])]
+
+
+def test_references_with_a_letter_prefix_and_a_hyphen_are_printed_refs(tmp_path: Path) -> None:
+    doc = _extract(tmp_path, "plan.md", """# Northbridge Health and Wellbeing Delivery Plan 2025/26
+
+Objective\tRef\tActions\tLead\tStart\tEnd\tRAG
+Healthy weight\tHW-01\tCommission a tier 2 weight management service\tDirector of Public Health\tApr 2025\tOct 2025\tRed
+Healthy weight\tHW-02\tRoll out the daily mile in primary schools\tSchool Health Lead\tMay 2025\tJul 2026\tAmber
+Mental wellbeing\tMWB/3\tTrain 200 mental health first aiders\tPublic Mental Health Manager\tJun 2025\tMar 2026\tGreen
+""")
+    assert [(a.action_ref, a.theme, a.status) for a in doc.actions] == [
+        ("HW-01", "Healthy weight", "red"), ("HW-02", "Healthy weight", "amber"), ("MWB/3", "Mental wellbeing", "green")]

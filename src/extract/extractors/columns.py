@@ -20,7 +20,7 @@ from ..model import Cell, Row, Table
 
 REF_RE = re.compile(
     r"^(?:(?:action|ref|no\.?|item|rec(?:ommendation)?)\s*)?"
-    r"(\d{1,2}(?:\.\d{1,3}){1,2}[a-z]?|\d{1,3}[a-z]|\d{1,3}|[A-Z]{1,2}\d{1,3}(?:\.\d{1,3})?[a-z]?|[A-Z]\.\d{1,3}|[A-Z])\.?$",
+    r"(\d{1,2}(?:\.\d{1,3}){1,2}[a-z]?|\d{1,3}[a-z]|\d{1,3}|[A-Z]{1,4}[-/]?\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[A-Z]\.\d{1,3}|[A-Z])\.?$",
     re.I,
 )
 THEME_REF_RE = re.compile(r"^(\d{1,2}|[A-Z]|[IVX]{1,4})\.?$")
