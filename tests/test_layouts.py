@@ -216,6 +216,8 @@ Objective\tRef\tActions\tLead\tStart\tEnd\tRAG
 Healthy weight\tHW-01\tCommission a tier 2 weight management service\tDirector of Public Health\tApr 2025\tOct 2025\tRed
 Healthy weight\tHW-02\tRoll out the daily mile in primary schools\tSchool Health Lead\tMay 2025\tJul 2026\tAmber
 Mental wellbeing\tMWB/3\tTrain 200 mental health first aiders\tPublic Mental Health Manager\tJun 2025\tMar 2026\tGreen
+Mental wellbeing\tMWB/4\tLaunch a suicide prevention campaign\tPublic Mental Health Manager\tSep 2025\tMar 2026\tGreen
 """)
     assert [(a.action_ref, a.theme, a.status) for a in doc.actions] == [
-        ("HW-01", "Healthy weight", "red"), ("HW-02", "Healthy weight", "amber"), ("MWB/3", "Mental wellbeing", "green")]
+        ("HW-01", "Healthy weight", "red"), ("HW-02", "Healthy weight", "amber"),
+        ("MWB/3", "Mental wellbeing", "green"), ("MWB/4", "Mental wellbeing", "green")]
