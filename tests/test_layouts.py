@@ -221,3 +221,29 @@ Mental wellbeing\tMWB/4\tLaunch a suicide prevention campaign\tPublic Mental Hea
     assert [(a.action_ref, a.theme, a.status) for a in doc.actions] == [
         ("HW-01", "Healthy weight", "red"), ("HW-02", "Healthy weight", "amber"),
         ("MWB/3", "Mental wellbeing", "green"), ("MWB/4", "Mental wellbeing", "green")]
+
+
+def test_lines_broken_by_hand_in_a_word_cell_are_lines_and_typed_items_are_steps(tmp_path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Ashby Town Council Climate Emergency Action Plan", 0)
+    table = d.add_table(rows=1, cols=4)
+    for cell, text in zip(table.rows[0].cells, ["Ref", "Action", "Responsibility", "Completion"]):
+        cell.text = text
+    # python-docx writes "\n" in cell text as <w:br/>: a line broken by hand (Shift+Enter).
+    for values in (["1", "Reduce energy use in council buildings", "Facilities Manager\nFinance Officer", "March 2025"],
+                   ["", "a) Fit LED lighting in the town hall\nb) Install smart meters in all buildings", "", ""],
+                   ["2", "Switch the fleet to electric vehicles", "Operations Manager", "2027"]):
+        for cell, text in zip(table.add_row().cells, values):
+            cell.text = text
+    path = tmp_path / "ashby.docx"
+    d.save(str(path))
+    doc = extract_file(path, tmp_path)
+    got = [(a.action_ref, a.title, a.steps, a.owners) for a in doc.actions]
+    assert got == [
+        ("1", "Reduce energy use in council buildings",
+         ["a) Fit LED lighting in the town hall", "b) Install smart meters in all buildings"],
+         ["Facilities Manager", "Finance Officer"]),
+        ("2", "Switch the fleet to electric vehicles", [], ["Operations Manager"]),
+    ]

@@ -86,8 +86,12 @@ def _cell_empty(cell: Cell) -> bool:
     return cell.text.strip() in _EMPTY and not cell.tables
 
 
+# "a) Fit LED lighting", "(ii) Install meters": a typed list item, never the run-on of a line.
+_TYPED_ITEM_RE = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4})[.)]\s+\S")
+
+
 def _should_join(prev: Piece, nxt: Piece, role: str, after_break: bool) -> bool:
-    if nxt.list_item or not prev.text or not nxt.text:
+    if nxt.list_item or not prev.text or not nxt.text or _TYPED_ITEM_RE.match(nxt.text):
         return False
     if role == "owner":
         return prev.text[-1] in "/,&+" or (len(nxt.text.split()) == 1 and nxt.text[:1].isalpha())

@@ -283,13 +283,14 @@ class _Reader:
             if kind == "tbl":
                 inner.append(el)
                 continue
-            text, _style, _level, num, ilvl, bold = self._para_info(el)
-            text = collapse_ws(text)
-            if not text:
-                continue
-            text, bullet = strip_bullet(text)
-            if text:
-                paras.append(Para(text=text, list_item=num or bullet, level=ilvl, bold=bold))
+            raw, _style, _level, num, ilvl, bold = self._para_info(el)
+            for n, line in enumerate(raw.split("\n")):
+                text = collapse_ws(line)
+                if not text:
+                    continue
+                text, bullet = strip_bullet(text)
+                if text:
+                    paras.append(Para(text=text, list_item=(num and n == 0) or bullet, level=ilvl, bold=bold))
         fill = self._fill(tc)
         cell = Cell(row=0, col=col, col_span=span, text="\n".join(p.text for p in paras), paras=paras, fill=fill,
                     bold=bool(paras) and all(p.bold for p in paras))
@@ -412,7 +413,9 @@ def _run_text(r) -> str:  # type: ignore[no-untyped-def]
         elif tag in (_w("tab"), _w("ptab")):
             parts.append(" ")
         elif tag in (_w("br"), _w("cr")):
-            parts.append(" ")
+            # A line broken by hand (Shift+Enter): in a table cell it starts a line of its own
+            # (an owner, a step, "a) …"); in running text it is a space.
+            parts.append(" " if child.get(_w("type")) == "page" else "\n")
         elif tag == _w("noBreakHyphen"):
             parts.append("-")
         elif tag == _w("sym"):
