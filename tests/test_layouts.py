@@ -247,3 +247,30 @@ def test_lines_broken_by_hand_in_a_word_cell_are_lines_and_typed_items_are_steps
          ["Facilities Manager", "Finance Officer"]),
         ("2", "Switch the fleet to electric vehicles", [], ["Operations Manager"]),
     ]
+
+
+def test_a_priority_column_printed_on_the_first_row_of_each_group_is_the_theme_without_refs(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B2"] = "Marsh Lane Primary School Improvement Plan 2024-25"
+    for i, head in enumerate(["Priority", "Action", "Lead(s)", "Deadline", "Status"]):
+        ws.cell(4, 2 + i, head)
+    rows = [["1. Reading", "Introduce daily phonics catch-up for Year 2\nTrain TAs in the new scheme", "English Lead", "Oct 2024", "On track"],
+            [None, "Refresh the library with diverse texts", "English Lead", "Mar 2025", "Not started"],
+            ["2. Attendance", "Run weekly attendance clinics for persistent absentees", "Deputy Head", "Ongoing", "On track"],
+            [None, "Offer breakfast club places to target families", "Business Manager", "Sept 2024", "Complete"]]
+    for r, values in enumerate(rows):
+        for i, v in enumerate(values):
+            ws.cell(5 + r, 2 + i, v)
+    path = tmp_path / "sip.xlsx"
+    wb.save(path)
+    doc = extract_file(path, tmp_path)
+    got = [(a.action_ref, a.theme_ref, a.theme, a.title, a.steps) for a in doc.actions]
+    assert got == [
+        ("#1", "1", "Reading", "Introduce daily phonics catch-up for Year 2", ["Train TAs in the new scheme"]),
+        ("#2", "1", "Reading", "Refresh the library with diverse texts", []),
+        ("#3", "2", "Attendance", "Run weekly attendance clinics for persistent absentees", []),
+        ("#4", "2", "Attendance", "Offer breakfast club places to target families", []),
+    ]

@@ -226,6 +226,12 @@ class ActionTableReader:
             ref_rows = [r for r in self._body() if any(c.col == self.ref_col and REF_RE.match(c.text.strip()) for c in r.cells)]
             filled = [r for r in ref_rows if any(c.col == col and c.text.strip() for c in r.cells)]
             return len(ref_rows) >= 3 and 0 < len(filled) <= 0.7 * len(ref_rows)
+        # No references: the rows that print an action count instead.
+        actions = [c for c in self.header.heads("action") if c != col]
+        if actions:
+            action_rows = [r for r in self._body() if any(c.col == actions[0] and c.text.strip() for c in r.cells)]
+            filled = [r for r in action_rows if any(c.col == col and c.text.strip() for c in r.cells)]
+            return len(action_rows) >= 3 and 0 < len(filled) <= 0.7 * len(action_rows)
         return False
 
     # -- rows -------------------------------------------------------------------------------
