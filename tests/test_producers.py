@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pdfplumber
 import pytest
 
 from extract import readers
@@ -136,3 +137,40 @@ def test_bold_paragraph_wrapped_onto_a_sentence_end_is_one_paragraph(tmp_path: P
                      ("paragraph", "1. Bring forward council-owned sites for affordable housing through the"
                                    " council's own housing delivery and regeneration Programme."),
                      ("paragraph", "Lead: Head of Housing"), ("paragraph", "Timescale: March 2018")]
+
+
+@needs_chromium
+def test_paragraphs_of_a_cell_apart_by_their_margin_are_two_even_when_each_wraps(tmp_path: Path) -> None:
+    """A browser puts a paragraph's margin (here 2pt) between the paragraphs of a cell and nothing
+    more, and in a narrow column the second paragraph's first word would not have fitted after
+    the first: the extra pitch parts them. A sentence wrapped over several lines stays one."""
+    rows = "".join(
+        f"<tr><td>1.{i:02d}</td><td>Review the allotments waiting list with the parish councils and the tenants"
+        f" association before the budget is set</td><td><p>July 10</p><p>2010/11</p></td>"
+        f"<td><p>Jonathan Pell</p><p>Corporate Management Team</p></td></tr>" for i in range(1, 4))
+    pdf = print_html(tmp_path, "margins",
+                     "<h1>Corporate Delivery Plan</h1><table style='border-collapse:collapse'>"
+                     "<thead><tr><th>Ref</th><th style='width:45%'>Action</th><th style='width:60pt'>Target date</th>"
+                     f"<th style='width:85pt'>Lead officer</th></tr></thead><tbody>{rows}</tbody></table>",
+                     css="td, th { border: 1px solid black; padding: 2pt 4pt; } td p { margin: 0 0 2pt 0; }")
+    doc = readers.read(pdf, pdf.name)
+    row = doc.tables[0].rows[1]
+    assert [[p.text for p in c.paras] for c in row.cells] == [
+        ["1.01"],
+        ["Review the allotments waiting list with the parish councils and the tenants association before the budget is set"],
+        ["July 10", "2010/11"],
+        ["Jonathan Pell", "Corporate Management Team"]]
+    actions = {a.action_ref: a for a in extract_file(pdf, tmp_path).actions}
+    assert actions["1.02"].owners == ["Jonathan Pell", "Corporate Management Team"]
+
+
+@needs_chromium
+def test_compound_broken_at_its_hyphen_reads_as_printed(tmp_path: Path) -> None:
+    """A browser breaks "Short-term" after its hyphen at the end of a line: the paragraph reads
+    "Short-term" again (not "Short- term"), so a legend's timescale words are found."""
+    text = ("very Each strategy shows when it is expected to be completed and which department leads it."
+            " Timeline: Short-term by 2021; Medium-term by 2025; Long-term by 2030.")
+    pdf = print_html(tmp_path, "hyphen", f"<p>{text}</p>")
+    with pdfplumber.open(pdf) as printed:
+        assert "Short-\nterm" in printed.pages[0].extract_text()  # the break this test is about
+    assert [b.text for b in readers.read(pdf, pdf.name).blocks] == [text]

@@ -77,6 +77,9 @@ class Cell(BaseModel):
     bold: bool = False  # the whole cell is bold (common for header and theme rows)
     tables: list[int] = Field(default_factory=list)  # indices of tables nested in this cell
     prov: list[Provenance] = Field(default_factory=list)  # two entries when split by a page break
+    # First row after a page break (PDF): the cell's first line would not have fitted at the end of
+    # the cell above, so if the row continues the one above, its first paragraph wraps that cell's last.
+    wraps_above: bool = False
 
 
 class Row(BaseModel):

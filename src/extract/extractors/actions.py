@@ -59,6 +59,7 @@ class Piece:
     text: str
     list_item: bool = False
     prov: list[Provenance] = field(default_factory=list)
+    wraps_above: bool = False  # the first paragraph of a cell marked Cell.wraps_above
 
 
 @dataclass
@@ -79,7 +80,8 @@ class Draft:
 
 def _pieces(cell: Cell) -> list[Piece]:
     paras = cell.paras or ([Para(text=cell.text)] if cell.text else [])
-    return [Piece(p.text, p.list_item, list(cell.prov)) for p in paras if p.text.strip() or p.list_item]
+    return [Piece(p.text, p.list_item, list(cell.prov), wraps_above=cell.wraps_above and i == 0)
+            for i, p in enumerate(paras) if p.text.strip() or p.list_item]
 
 
 def _cell_empty(cell: Cell) -> bool:
@@ -94,7 +96,9 @@ def _should_join(prev: Piece, nxt: Piece, role: str, after_break: bool) -> bool:
     if nxt.list_item or not prev.text or not nxt.text or _TYPED_ITEM_RE.match(nxt.text):
         return False
     if role == "owner":
-        return prev.text[-1] in "/,&+" or (len(nxt.text.split()) == 1 and nxt.text[:1].isalpha())
+        # "Lead: Voluntary" | "Sector Forum": a name the page break wrapped, as the reader judged.
+        return (prev.text[-1] in "/,&+" or (len(nxt.text.split()) == 1 and nxt.text[:1].isalpha())
+                or (after_break and nxt.wraps_above))
     if prev.text[-1] in _TERMINAL:
         return False
     return nxt.text[:1].islower() or after_break

@@ -81,6 +81,8 @@ class PageTable:
     rows: list[list[Cell]]
     header_text: list[str] = field(default_factory=list)
     nested: list[tuple[Cell, PageTable]] = field(default_factory=list)  # tables drawn inside a cell
+    # id(cell) -> (room left at the end of its last line, width of its first line's first word)
+    fits: dict[int, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,8 +117,22 @@ def _lines(words: list[dict[str, Any]], y_tol: float = 2.5) -> list[Line]:
         bold = all("bold" in str(w.get("fontname", "")).lower() or "black" in str(w.get("fontname", "")).lower() for w in ws)
         out.append(Line(text=text, x0=ws[0]["x0"], x1=ws[-1]["x1"], top=min(w["top"] for w in ws),
                         bottom=max(w["bottom"] for w in ws), size=statistics.median(sizes) if sizes else 0, bold=bold,
-                        first_word=ws[0]["x1"] - ws[0]["x0"], words=ws))
+                        first_word=_first_unit(ws), words=ws))
     return out
+
+
+# Characters a line may not break before, even after a space (Unicode line breaking, UAX #14
+# rule LB13: closing brackets, "!", "?", ",", ".", ":", ";", "/"): "Utilities /" moves to the next
+# line as one unit.
+_NO_BREAK_BEFORE = frozenset(")]}!?,.:;/")
+
+
+def _first_unit(words: list[dict[str, Any]]) -> float:
+    """The width of a line's first word with the words that could not have been parted from it."""
+    end = 0
+    while end + 1 < len(words) and words[end + 1]["text"][:1] in _NO_BREAK_BEFORE:
+        end += 1
+    return float(words[end]["x1"] - words[0]["x0"])
 
 
 def _inside(w: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
@@ -207,27 +223,82 @@ class _Words:
         return [self.words[i] for i in sorted(self.order[lo:hi]) if _inside(self.words[i], bbox)]
 
 
-def _cell_paras(words: list[dict[str, Any]], bbox: tuple[float, float, float, float]) -> list[Para]:
-    """A cell's lines as paragraphs: a bullet starts one, a line that filled the width wraps."""
+def _cell_paras(words: list[dict[str, Any]], bbox: tuple[float, float, float, float],
+                pitch: dict[float, float] | None = None) -> list[Para]:
+    """A cell's lines as paragraphs: a bullet starts one, a line that filled the width wraps.
+    ``pitch`` is the table's usual line pitch by font size (:func:`_usual_pitch`)."""
+    return _paras_of_lines(_lines(words), bbox, pitch or {})
+
+
+# A line further below the one above than the usual pitch by this share of the font size starts a
+# paragraph: a browser's paragraph margin (2pt at 10pt), never the jitter of wrapped lines.
+PARA_PITCH_EXCESS = 0.1
+
+
+def _pitches(lines: list[Line]) -> Iterator[tuple[float, float]]:
+    """(font size, baseline to baseline) of each two lines of one size in a cell, one after the other."""
+    for above, below in zip(lines, lines[1:]):
+        if _one_line_pair(above, below):
+            yield round(above.size, 1), below.bottom - above.bottom
+
+
+def _one_line_pair(above: Line, below: Line) -> bool:
+    """Two printed lines of one font size, upright (a sideways word is taller than its size)."""
+    return (above.size > 0 and abs(above.size - below.size) <= 0.5
+            and above.bottom - above.top <= 1.5 * above.size and below.bottom - below.top <= 1.5 * below.size)
+
+
+def _usual_pitch(cells_lines: list[list[Line]]) -> dict[float, float]:
+    """A table's usual line pitch by font size: the lower quartile of the pitches between lines of
+    its cells, that of lines wrapped within a paragraph (cells are mostly wrapped text)."""
+    by_size: dict[float, list[float]] = {}
+    for lines in cells_lines:
+        for size, step in _pitches(lines):
+            if step > 0:
+                by_size.setdefault(size, []).append(step)
+    return {size: sorted(steps)[len(steps) // 4] for size, steps in by_size.items()}
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    """Wrapped lines as one text: a line ending in a word's hyphen ("Medium-" then "term") runs
+    on without a space, as the compound was printed; any other line break is a space."""
+    out = ""
+    for text in lines:
+        if out and not (out.endswith("-") and out[-2:-1].isalpha() and text[:1].islower()):
+            out += " "
+        out += text
+    return out
+
+
+def _right_limit(bbox: tuple[float, float, float, float], line: Line, size: float | None = None) -> float:
+    """Where a cell's lines may end: its right edge less the padding its lines keep on the left,
+    with a quarter of the font size to spare for rounding."""
+    pad = max(1.0, min(8.0, line.x0 - bbox[0]))
+    return bbox[2] - pad - 0.25 * (line.size if size is None else size)
+
+
+def _paras_of_lines(lines: list[Line], bbox: tuple[float, float, float, float], pitch: dict[float, float]) -> list[Para]:
     paras: list[Para] = []
     prev: Line | None = None
-    for line in _lines(words):
+    for line in lines:
         text = collapse_ws(line.text)
         if not text:
             continue
         starts_bullet = bool(_BULLET_START.match(text))
         clean, bullet = strip_bullet(text)
         # A line wrapped when its first word would not have fitted at the end of the line above
-        # (the rule word processors apply); a short line above ends its paragraph.
-        pad = max(1.0, min(8.0, line.x0 - bbox[0]))
-        space = prev.size * 0.3 if prev is not None else 0.0
+        # (the rule word processors apply); a short line above ends its paragraph, and so does
+        # a line further below it than the table's wrapped lines are (a paragraph's margin).
         wrapped = (prev is not None and not starts_bullet and bool(paras)
-                   and prev.x1 + space + line.first_word > bbox[2] - pad - 0.25 * prev.size
+                   and prev.x1 + prev.size * 0.3 + line.first_word > _right_limit(bbox, line, prev.size)
                    and line.top - prev.bottom < prev.size * 0.55)
+        if wrapped and prev is not None and _one_line_pair(prev, line):
+            usual = pitch.get(round(prev.size, 1))
+            if usual is not None and line.bottom - prev.bottom > usual + PARA_PITCH_EXCESS * prev.size:
+                wrapped = False
         if wrapped:
             last = paras[-1]
-            joiner = "" if last.text.endswith("-") and clean[:1].islower() else " "
-            paras[-1] = last.model_copy(update={"text": (last.text + joiner + clean).strip()})
+            paras[-1] = last.model_copy(update={"text": _join_wrapped([last.text, clean]).strip()})
         elif clean:
             paras.append(Para(text=clean, list_item=bullet, bold=line.bold))
         prev = line
@@ -271,22 +342,32 @@ def _page_table(table: Any, page_no: int, words: _Words, fills: _Fills, source: 
     xs = _grid_edges([c[0] for c in cells_bboxes] + [c[2] for c in cells_bboxes])
     ys = _grid_edges([c[1] for c in cells_bboxes] + [c[3] for c in cells_bboxes])
     by_row: dict[int, list[Cell]] = {}
-    for bbox in sorted(cells_bboxes, key=lambda c: (round(c[1]), c[0])):
-        r0, r1 = _edge_index(ys, bbox[1]), _edge_index(ys, bbox[3])
-        c0, c1 = _edge_index(xs, bbox[0]), _edge_index(xs, bbox[2])
+    cells_bboxes.sort(key=lambda c: (round(c[1]), c[0]))
+    cells_lines = []
+    for bbox in cells_bboxes:
         inside = words.inside(bbox)
         if holes:
             inside = [w for w in inside if not any(_inside(w, h) for h in holes)]
-        paras = _cell_paras(inside, bbox)
+        cells_lines.append(_lines(inside))
+    pitch = _usual_pitch(cells_lines)
+    fits: dict[int, tuple[float, float]] = {}
+    for bbox, lines in zip(cells_bboxes, cells_lines):
+        r0, r1 = _edge_index(ys, bbox[1]), _edge_index(ys, bbox[3])
+        c0, c1 = _edge_index(xs, bbox[0]), _edge_index(xs, bbox[2])
+        paras = _paras_of_lines(lines, bbox, pitch)
         prov = Provenance(file=source, page=page_no, bbox=BBox(x0=bbox[0], top=bbox[1], x1=bbox[2], bottom=bbox[3]))
         cell = Cell(row=r0, col=c0, row_span=max(1, r1 - r0), col_span=max(1, c1 - c0),
                     text="\n".join(p.text for p in paras), paras=paras, fill=fills.colour(bbox),
                     bold=bool(paras) and all(p.bold for p in paras), prov=[prov])
         by_row.setdefault(r0, []).append(cell)
+        if lines:
+            last = lines[-1]
+            room = _right_limit(bbox, last) - (last.x1 + 0.3 * last.size)
+            fits[id(cell)] = (room, lines[0].first_word)
     rows = [sorted(by_row[r], key=lambda c: c.col) for r in sorted(by_row)]
     # Row indices are re-set by Document.add_table; spans are kept relative to the grid rows present.
     return PageTable(page=page_no, bbox=tuple(table.bbox), col_edges=xs, rows=rows,
-                     header_text=[c.text for c in rows[0]] if rows else [])
+                     header_text=[c.text for c in rows[0]] if rows else [], fits=fits)
 
 
 def _read_page(page: Any, source: str, settings: dict[str, Any]) -> PageContent:
@@ -726,7 +807,7 @@ def _assemble(doc: Document, pages: list[PageContent], settings: dict[str, Any])
 
         def emit_para() -> None:
             if para:
-                text = collapse_ws(" ".join(l.text for l in para))
+                text = collapse_ws(_join_wrapped([l.text for l in para]))
                 clean, bullet = strip_bullet(text)
                 if clean:
                     kind = BlockKind.list_item if bullet else BlockKind.paragraph
@@ -744,6 +825,8 @@ def _assemble(doc: Document, pages: list[PageContent], settings: dict[str, Any])
                     if rows and [c.text for c in rows[0]] == open_table.header_text:
                         rows = rows[1:]  # the header repeated on the new page
                     if rows:
+                        if pending:
+                            _mark_wraps(pending[-1], rows[0], open_table.fits, item.fits)
                         pending_breaks.add(len(pending))
                         pending.extend(rows)
                     pending_nested.extend((c, t) for c, t in item.nested if any(c is x for r in rows for x in r))
@@ -802,6 +885,24 @@ def _assemble(doc: Document, pages: list[PageContent], settings: dict[str, Any])
             continue
         flush()
     flush()
+
+
+def _mark_wraps(above: list[Cell], below: list[Cell], fits_above: dict[int, tuple[float, float]],
+                fits_below: dict[int, tuple[float, float]]) -> None:
+    """Mark each cell of the first row after a page break whose first word would not have fitted
+    at the end of the cell above it (``Cell.wraps_above``): where a row broke across the pages,
+    that line is the wrap of the last one above, as within a cell."""
+    for cell in below:
+        if id(cell) not in fits_below or not cell.prov or cell.prov[0].bbox is None:
+            continue
+        box = cell.prov[0].bbox
+        for other in above:
+            obox = other.prov[0].bbox if other.prov else None
+            if obox is None or id(other) not in fits_above:
+                continue
+            if min(box.x1, obox.x1) - max(box.x0, obox.x0) > 0.8 * min(box.x1 - box.x0, obox.x1 - obox.x0):
+                cell.wraps_above = fits_below[id(cell)][1] > fits_above[id(other)][0]
+                break
 
 
 def _same_columns(a: PageTable, b: PageTable, tol: float) -> bool:
