@@ -131,3 +131,14 @@ def test_a_response_date_is_due_only_where_the_text_promises_it(text: str, date:
 
     start = text.index(date)
     assert _promised(text, start, start + len(date)) is promised
+
+
+def test_a_legend_listing_terms_with_durations_and_dates_defines_each_term() -> None:
+    from extract.normalise.dates import find_legend
+
+    legend = find_legend("Timeframes: Short-term 0-2 years (by 2025); Medium-term 3-5 years (by 2028); "
+                         "Long-term 6-10 years (by 2033).")
+    assert {k: (v[1].isoformat() if v else None) for k, v in legend.items()} == {
+        "short": "2025-12-31", "medium": "2028-12-31", "long": "2033-12-31"}
+    # One term in prose, without a separator, defines nothing.
+    assert find_legend("We plan for the long term 2050 goals of the city.") == {}

@@ -274,3 +274,19 @@ def test_a_priority_column_printed_on_the_first_row_of_each_group_is_the_theme_w
         ("#3", "2", "Attendance", "Run weekly attendance clinics for persistent absentees", []),
         ("#4", "2", "Attendance", "Offer breakfast club places to target families", []),
     ]
+
+
+def test_a_year_naming_a_thing_in_a_title_is_not_a_due_date(tmp_path: Path) -> None:
+    doc = _extract(tmp_path, "plan.md", """# Riverton Resilience Action Plan 2030
+
+Ref\tAction\tLead Department\tTimeframe
+1.1\tUpdate the stormwater master plan to include 2050 rainfall projections\tPublic Works\tShort-term
+1.2\tPlant 10,000 street trees in low-canopy neighborhoods by 2030\tParks and Recreation\tLong-term
+1.3\tPublish the 2021 census profile of flood-exposed homes\tPlanning\tMedium-term
+
+Timeframes: Short-term 0-2 years (by 2025); Medium-term 3-5 years (by 2028); Long-term 6-10 years (by 2033).
+""")
+    got = {a.action_ref: sorted((m.date_raw, str(m.date_end)) for m in a.milestones) for a in doc.actions}
+    assert got == {"1.1": [("Short-term", "2025-12-31")],
+                   "1.2": [("2030", "2030-12-31"), ("Long-term", "2033-12-31")],
+                   "1.3": [("Medium-term", "2028-12-31")]}

@@ -172,6 +172,10 @@ def _promised(text: str, start: int, end: int | None = None) -> bool:
             and bool(_FUTURE_AFTER_RE.match(text, end)))
 
 
+# What makes a bare year in running text a time ("by 2030", "in 2024/25", "end of 2025").
+_YEAR_AS_TIME_RE = re.compile(r"\b(?:by|in|during|from|until|till|to|before|after|end of|start of|within|for|since|through)\s+(?:the\s+)?(?:year\s+)?$|[-–(]\s*$", re.I)
+
+
 def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece], targets: list[Piece],
                 dates: list[Piece], progress: list[Piece] = ()) -> list[Milestone]:  # type: ignore[assignment]
     sources = [("title", p) for p in title] + [("step", p) for p in steps] + [("target", p) for p in targets]
@@ -188,6 +192,9 @@ def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece
                 continue  # "over the long term" in prose, "Medium" impact: not the action's timescale
             if kind == "progress" and not _promised(piece.text, span.char_start, span.char_end):
                 continue
+            if kind in ("title", "step", "target") and span.precision in ("year", "financial_year") \
+                    and not _YEAR_AS_TIME_RE.search(piece.text[max(0, span.char_start - 14): span.char_start]):
+                continue  # "the 2050 rainfall projections", "the 2021 census": a year naming a thing
             text = " ".join(piece.text.split())
             if kind == "date":
                 di = [p for k, p in sources if k == "date"].index(piece)

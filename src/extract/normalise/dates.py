@@ -622,6 +622,10 @@ _LEGEND_ENTRY_RE = re.compile(
 )
 
 
+_LEGEND_LIST_ENTRY_RE = re.compile(r"(?P<term>\b(?:short|medium|middle|mid|long|near)[\s-]?term)\s+(?=\d|\()", re.I)
+_LEGEND_DURATION_RE = re.compile(r"^\(?\s*\d{1,2}\s*(?:-|–|to)\s*\d{1,2}\s+years?\s*[,:;]?\s*\(?\s*", re.I)
+
+
 def find_legend(text: str, words: Words | None = None) -> Legend:
     """The document's own definition of its relative timescales, e.g. ``Short-term – 2020;
     Medium-term – 2025; Long-term – Post 2030`` or ``Short term: by March 2008``.
@@ -635,6 +639,11 @@ def find_legend(text: str, words: Words | None = None) -> Legend:
     found: Legend = {}
     for line in text.splitlines():
         entries = list(_LEGEND_ENTRY_RE.finditer(line))
+        if not entries:
+            # "Short-term 0-2 years (by 2025); Medium-term 3-5 years (by 2028)": terms without a
+            # separator count only as a list of two or more.
+            entries = list(_LEGEND_LIST_ENTRY_RE.finditer(line))
+            entries = entries if len(entries) >= 2 else []
         for i, m in enumerate(entries):
             key = relative_key(m.group("term"), words)
             if key in found:
@@ -645,6 +654,7 @@ def find_legend(text: str, words: Words | None = None) -> Legend:
                 if len(entries) >= 2:
                     found[key] = None
                 continue
+            what = _LEGEND_DURATION_RE.sub("", what)  # "0-2 years (by 2025)": the date is the definition
             spans = [s for s in find_dates(what, words=words) if s.end is not None and s.precision != "relative"]
             if spans and spans[0].char_start <= 12:
                 found[key] = (spans[0].start, spans[-1].end)  # type: ignore[assignment]
