@@ -883,9 +883,9 @@ class PdfiumPage:
     def turn_if_sideways(self, min_share: float) -> str | None:
         """Turn the page a quarter when most of its characters run down (or up) it, as
         :mod:`.pdf_rotation` does for pdfplumber's pages: characters and drawings alike."""
-        from .pdf_rotation import _turn_box
+        from .pdf_rotation import _turn_box, sideways_of
 
-        direction = _sideways(self._matrices, len(self.chars), min_share)
+        direction = sideways_of(self._matrices, len(self.chars), min_share)
         if direction is None:
             return None
         w, h = self.width, self.height
@@ -908,35 +908,3 @@ class PdfiumPage:
             self._raw = 0
 
 
-def _sideways(matrices: dict[tuple[float, ...], int], n: int, min_share: float) -> str | None:
-    """:func:`sideways_direction` from the count of characters per matrix."""
-    if not n:
-        return None
-    down = sum(k for (a, b, c, d), k in matrices.items() if abs(a) <= 1e-3 and abs(d) <= 1e-3 and b < 0 < c)
-    up = sum(k for (a, b, c, d), k in matrices.items() if abs(a) <= 1e-3 and abs(d) <= 1e-3 and c < 0 < b)
-    if down >= min_share * n:
-        return "down"
-    if up >= min_share * n:
-        return "up"
-    return None
-
-
-def sideways_direction(chars: list[Char], min_share: float) -> str | None:
-    """``"down"``, ``"up"`` or None: :func:`.pdf_rotation.sideways_direction` on these characters."""
-    if not chars:
-        return None
-    down = up = 0
-    for c in chars:
-        a, b, cc, d = c[8]
-        if abs(a) > 1e-3 or abs(d) > 1e-3:
-            continue
-        if b < 0 < cc:
-            down += 1
-        elif cc < 0 < b:
-            up += 1
-    n = len(chars)
-    if down >= min_share * n:
-        return "down"
-    if up >= min_share * n:
-        return "up"
-    return None

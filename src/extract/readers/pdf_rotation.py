@@ -10,6 +10,8 @@ model are then those of the turned page, the way a reader sees it.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from pdfplumber.page import DerivedPage, Page
@@ -20,22 +22,20 @@ MIN_SIDEWAYS_SHARE = 0.6
 
 def sideways_direction(page: Page) -> str | None:
     """``"down"`` (text reads top to bottom), ``"up"``, or None for an upright page."""
-    chars = page.chars
-    if not chars:
+    counts = Counter(tuple((c.get("matrix") or (1, 0, 0, 1, 0, 0))[:4]) for c in page.chars)
+    return sideways_of(counts, len(page.chars), MIN_SIDEWAYS_SHARE)
+
+
+def sideways_of(matrices: Mapping[tuple[float, ...], int], n: int, min_share: float) -> str | None:
+    """The direction most of ``n`` characters run, from how many are drawn with each matrix
+    ``(a, b, c, d)``: ``"down"``, ``"up"``, or None when fewer than ``min_share`` run sideways."""
+    if not n:
         return None
-    down = up = 0
-    for c in chars:
-        a, b, cc, d, _, _ = c.get("matrix") or (1, 0, 0, 1, 0, 0)
-        if abs(a) > 1e-3 or abs(d) > 1e-3:
-            continue
-        if b < 0 < cc:
-            down += 1
-        elif cc < 0 < b:
-            up += 1
-    n = len(chars)
-    if down >= MIN_SIDEWAYS_SHARE * n:
+    down = sum(k for (a, b, c, d), k in matrices.items() if abs(a) <= 1e-3 and abs(d) <= 1e-3 and b < 0 < c)
+    up = sum(k for (a, b, c, d), k in matrices.items() if abs(a) <= 1e-3 and abs(d) <= 1e-3 and c < 0 < b)
+    if down >= min_share * n:
         return "down"
-    if up >= MIN_SIDEWAYS_SHARE * n:
+    if up >= min_share * n:
         return "up"
     return None
 
