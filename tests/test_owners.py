@@ -76,6 +76,14 @@ def test_aliases_and_slips_merge_into_the_full_name() -> None:
         # a body named before a colon, then its members; a clause is not a name
         ("BOND Anti-Corruption Group: Article 19, CAFOD", ["BOND Anti-Corruption Group", "Article 19", "CAFOD"]),
         ("Civil society organisations to be consulted in 2014", []),
+        # a post and the service it serves is one owner; two posts, two people or two bodies are two
+        ("Matron, Mental Health", ["Matron, Mental Health"]),
+        ("Lead Nurse, Paediatrics", ["Lead Nurse, Paediatrics"]),
+        ("Head of Housing, Finance Director", ["Head of Housing", "Finance Director"]),
+        ("Chief Nurse, CCG", ["Chief Nurse", "CCG"]),
+        ("Department for International Development, Infrastructure UK",
+         ["Department for International Development", "Infrastructure UK"]),
+        ("Ann Lee, Bob Kay", ["Ann Lee", "Bob Kay"]),
     ],
 )
 def test_split_only_between_complete_owner_names(cell: str, owners: list[str]) -> None:

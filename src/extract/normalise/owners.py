@@ -263,6 +263,31 @@ def _name_word(word: str, role_words: frozenset[str] = frozenset()) -> bool:
             and not _NOT_NAME_ENDING_RE.search(word))
 
 
+# Words naming a body rather than one post: "Department for X, HM Treasury" is two bodies.
+_COLLECTIVE_WORDS = frozenset({"department", "directorate", "team", "teams", "group", "groups", "board", "boards",
+                               "panel", "committee", "forum", "partnership", "service", "services", "unit", "council",
+                               "trust", "network", "consortium", "cabinet", "executive", "partners", "agencies"})
+
+
+def _keep_role_qualifiers(text: str, role_words: frozenset[str]) -> str:
+    """``Matron, Mental Health``, ``Head of Service, Children's Services``: a role followed by the
+    service it serves is one owner; ``Head of Housing, Finance Director``, ``Ann Lee, Bob Kay`` and
+    ``Chief Nurse, CCG`` are two."""
+    lines = []
+    for line in text.split("\n"):
+        if line.count(",") == 1:
+            left, right = (x.strip() for x in line.split(","))
+            lw = {w.lower().strip("()'’") for w in left.split()}
+            rw = right.split()
+            if (lw & role_words and not lw & _COLLECTIVE_WORDS and not lw & _BODY_WORDS - {"health", "care", "education"}
+                    and rw and len(rw) <= 4 and right[:1].isupper()
+                    and not {w.lower().strip("()'’") for w in rw} & role_words
+                    and not _is_person(right) and not right.isupper()):
+                line = f"{left}{_KEEP_COMMA} {right}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def _is_person(text: str) -> bool:
     words = text.split()
     return 2 <= len(words) <= 3 and all(_name_word(w) for w in words)
@@ -277,6 +302,7 @@ def split_owners(text: str, role_words: frozenset[str] = frozenset()) -> list[st
     text = _PREFIX_RE.sub("\n", text)
     text = _NAMED_COLON_RE.sub(lambda m: f"{m.group(1)}\n", text)
     text = _keep_inner_ands(text, role_words)
+    text = _keep_role_qualifiers(text, role_words)
     protected, saved = _protect_brackets(text)
     names: list[str] = []
     for piece in _SPLIT_RE.split(protected):
