@@ -290,3 +290,38 @@ Timeframes: Short-term 0-2 years (by 2025); Medium-term 3-5 years (by 2028); Lon
     assert got == {"1.1": [("Short-term", "2025-12-31")],
                    "1.2": [("2030", "2030-12-31"), ("Long-term", "2033-12-31")],
                    "1.3": [("Medium-term", "2028-12-31")]}
+
+
+def _docx_tables(path: Path, title: str, tables: list[tuple[str | None, list[list[str]]]]) -> Path:
+    """A Word plan: a title, then each table under its heading (level 2) when it has one."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading(title, 1)
+    for heading, rows in tables:
+        if heading:
+            d.add_heading(heading, 2)
+        table = d.add_table(rows=0, cols=len(rows[0]))
+        for values in rows:
+            for cell, text in zip(table.add_row().cells, values):
+                cell.text = text
+    d.save(str(path))
+    return path
+
+
+def test_a_column_headed_action_that_holds_only_numbers_is_the_ref_and_the_prose_beside_it_the_action(tmp_path: Path) -> None:
+    # US city plans: "Action | Description | Responsible Department", the action column holding 1.A, 1.B.
+    head = ["Action", "Description", "Responsible Department", "Timeframe"]
+    path = _docx_tables(tmp_path / "riverton.docx", "City of Riverton Housing Action Plan", [
+        ("Goal 1: Increase the supply of affordable housing",
+         [head, ["1.A", "Amend the zoning code to allow accessory dwelling units by right", "Planning & Development", "2025"],
+          ["1.B", "Create a housing trust fund with a dedicated revenue source", "Finance Department", "2026"]]),
+        ("Goal 2: Prevent displacement",
+         [head, ["2.A", "Adopt a right-to-counsel ordinance for tenants facing eviction", "City Attorney", "2025"]]),
+    ])
+    acts = extract_file(path, tmp_path).actions
+    assert [(a.action_ref, a.theme_ref, a.title, a.owners) for a in acts] == [
+        ("1.A", "1", "Amend the zoning code to allow accessory dwelling units by right", ["Planning & Development"]),
+        ("1.B", "1", "Create a housing trust fund with a dedicated revenue source", ["Finance Department"]),
+        ("2.A", "2", "Adopt a right-to-counsel ordinance for tenants facing eviction", ["City Attorney"]),
+    ]
