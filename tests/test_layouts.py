@@ -325,3 +325,29 @@ def test_a_column_headed_action_that_holds_only_numbers_is_the_ref_and_the_prose
         ("1.B", "1", "Create a housing trust fund with a dedicated revenue source", ["Finance Department"]),
         ("2.A", "2", "Adopt a right-to-counsel ordinance for tenants facing eviction", ["City Attorney"]),
     ]
+
+
+def test_word_list_paragraphs_with_lead_and_by_lines_after_them_are_actions(tmp_path: Path) -> None:
+    # Word numbers a "List Number" paragraph itself: no number in its text, its keys on the next lines.
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Homelessness Prevention Action Plan", 1)
+    for heading, items in (("Objective 1: Early intervention",
+                            [("Set up a hospital discharge protocol with the acute trust", "Housing Options Manager", "June 2024"),
+                             ("Introduce a prevention fund for tenants at risk", "Head of Housing", "September 2024")]),
+                           ("Objective 2: Supply", [("Bring 40 empty homes back into use", "Empty Homes Officer", "March 2025")])):
+        d.add_heading(heading, 2)
+        for title, lead, by in items:
+            d.add_paragraph(title, style="List Number")
+            d.add_paragraph(f"Lead: {lead}")
+            d.add_paragraph(f"By: {by}")
+    d.add_paragraph("We will review this plan every year.", style="List Bullet")
+    path = tmp_path / "homelessness.docx"
+    d.save(str(path))
+    acts = extract_file(path, tmp_path).actions
+    assert [(a.theme, a.title, a.owners, [str(m.date_end) for m in a.milestones]) for a in acts] == [
+        ("Objective 1: Early intervention", "Set up a hospital discharge protocol with the acute trust", ["Housing Options Manager"], ["2024-06-30"]),
+        ("Objective 1: Early intervention", "Introduce a prevention fund for tenants at risk", ["Head of Housing"], ["2024-09-30"]),
+        ("Objective 2: Supply", "Bring 40 empty homes back into use", ["Empty Homes Officer"], ["2025-03-31"]),
+    ]
