@@ -351,3 +351,28 @@ def test_word_list_paragraphs_with_lead_and_by_lines_after_them_are_actions(tmp_
         ("Objective 1: Early intervention", "Introduce a prevention fund for tenants at risk", ["Head of Housing"], ["2024-09-30"]),
         ("Objective 2: Supply", "Bring 40 empty homes back into use", ["Empty Homes Officer"], ["2025-03-31"]),
     ]
+
+
+def test_a_written_statement_of_action_takes_each_tables_theme_from_the_labelled_paragraph_above_it(tmp_path: Path) -> None:
+    # A SEND written statement of action: "Area of significant weakness 1: …" typed as a plain paragraph.
+    import docx
+
+    head = ["Ref", "What we will do", "Who is responsible", "By when", "How we will know it has worked"]
+    d = docx.Document()
+    d.add_heading("Written Statement of Action", 1)
+    for label, rows in (("Area of significant weakness 1: The inconsistent quality of EHC plans",
+                         [["1.1", "Establish a quality assurance panel for EHC plans", "Head of SEND", "January 2023", "90% of audited plans rated good"]]),
+                        ("Area of significant weakness 2: Waiting times for the autism pathway",
+                         [["2.1", "Commission additional diagnostic assessments", "Designated Clinical Officer", "April 2023", "Waiting time below 18 weeks"]])):
+        d.add_paragraph(label)
+        table = d.add_table(rows=0, cols=len(head))
+        for values in [head, *rows]:
+            for cell, text in zip(table.add_row().cells, values):
+                cell.text = text
+    path = tmp_path / "wsoa.docx"
+    d.save(str(path))
+    acts = extract_file(path, tmp_path).actions
+    assert [(a.action_ref, a.theme_ref, a.theme, a.targets, a.steps) for a in acts] == [
+        ("1.1", "1", "The inconsistent quality of EHC plans", ["90% of audited plans rated good"], []),
+        ("2.1", "2", "Waiting times for the autism pathway", ["Waiting time below 18 weeks"], []),
+    ]
