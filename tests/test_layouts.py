@@ -290,3 +290,89 @@ Timeframes: Short-term 0-2 years (by 2025); Medium-term 3-5 years (by 2028); Lon
     assert got == {"1.1": [("Short-term", "2025-12-31")],
                    "1.2": [("2030", "2030-12-31"), ("Long-term", "2033-12-31")],
                    "1.3": [("Medium-term", "2028-12-31")]}
+
+
+def _docx_tables(path: Path, title: str, tables: list[tuple[str | None, list[list[str]]]]) -> Path:
+    """A Word plan: a title, then each table under its heading (level 2) when it has one."""
+    import docx
+
+    d = docx.Document()
+    d.add_heading(title, 1)
+    for heading, rows in tables:
+        if heading:
+            d.add_heading(heading, 2)
+        table = d.add_table(rows=0, cols=len(rows[0]))
+        for values in rows:
+            for cell, text in zip(table.add_row().cells, values):
+                cell.text = text
+    d.save(str(path))
+    return path
+
+
+def test_a_column_headed_action_that_holds_only_numbers_is_the_ref_and_the_prose_beside_it_the_action(tmp_path: Path) -> None:
+    # US city plans: "Action | Description | Responsible Department", the action column holding 1.A, 1.B.
+    head = ["Action", "Description", "Responsible Department", "Timeframe"]
+    path = _docx_tables(tmp_path / "riverton.docx", "City of Riverton Housing Action Plan", [
+        ("Goal 1: Increase the supply of affordable housing",
+         [head, ["1.A", "Amend the zoning code to allow accessory dwelling units by right", "Planning & Development", "2025"],
+          ["1.B", "Create a housing trust fund with a dedicated revenue source", "Finance Department", "2026"]]),
+        ("Goal 2: Prevent displacement",
+         [head, ["2.A", "Adopt a right-to-counsel ordinance for tenants facing eviction", "City Attorney", "2025"]]),
+    ])
+    acts = extract_file(path, tmp_path).actions
+    assert [(a.action_ref, a.theme_ref, a.title, a.owners) for a in acts] == [
+        ("1.A", "1", "Amend the zoning code to allow accessory dwelling units by right", ["Planning & Development"]),
+        ("1.B", "1", "Create a housing trust fund with a dedicated revenue source", ["Finance Department"]),
+        ("2.A", "2", "Adopt a right-to-counsel ordinance for tenants facing eviction", ["City Attorney"]),
+    ]
+
+
+def test_word_list_paragraphs_with_lead_and_by_lines_after_them_are_actions(tmp_path: Path) -> None:
+    # Word numbers a "List Number" paragraph itself: no number in its text, its keys on the next lines.
+    import docx
+
+    d = docx.Document()
+    d.add_heading("Homelessness Prevention Action Plan", 1)
+    for heading, items in (("Objective 1: Early intervention",
+                            [("Set up a hospital discharge protocol with the acute trust", "Housing Options Manager", "June 2024"),
+                             ("Introduce a prevention fund for tenants at risk", "Head of Housing", "September 2024")]),
+                           ("Objective 2: Supply", [("Bring 40 empty homes back into use", "Empty Homes Officer", "March 2025")])):
+        d.add_heading(heading, 2)
+        for title, lead, by in items:
+            d.add_paragraph(title, style="List Number")
+            d.add_paragraph(f"Lead: {lead}")
+            d.add_paragraph(f"By: {by}")
+    d.add_paragraph("We will review this plan every year.", style="List Bullet")
+    path = tmp_path / "homelessness.docx"
+    d.save(str(path))
+    acts = extract_file(path, tmp_path).actions
+    assert [(a.theme, a.title, a.owners, [str(m.date_end) for m in a.milestones]) for a in acts] == [
+        ("Objective 1: Early intervention", "Set up a hospital discharge protocol with the acute trust", ["Housing Options Manager"], ["2024-06-30"]),
+        ("Objective 1: Early intervention", "Introduce a prevention fund for tenants at risk", ["Head of Housing"], ["2024-09-30"]),
+        ("Objective 2: Supply", "Bring 40 empty homes back into use", ["Empty Homes Officer"], ["2025-03-31"]),
+    ]
+
+
+def test_a_written_statement_of_action_takes_each_tables_theme_from_the_labelled_paragraph_above_it(tmp_path: Path) -> None:
+    # A SEND written statement of action: "Area of significant weakness 1: …" typed as a plain paragraph.
+    import docx
+
+    head = ["Ref", "What we will do", "Who is responsible", "By when", "How we will know it has worked"]
+    d = docx.Document()
+    d.add_heading("Written Statement of Action", 1)
+    for label, rows in (("Area of significant weakness 1: The inconsistent quality of EHC plans",
+                         [["1.1", "Establish a quality assurance panel for EHC plans", "Head of SEND", "January 2023", "90% of audited plans rated good"]]),
+                        ("Area of significant weakness 2: Waiting times for the autism pathway",
+                         [["2.1", "Commission additional diagnostic assessments", "Designated Clinical Officer", "April 2023", "Waiting time below 18 weeks"]])):
+        d.add_paragraph(label)
+        table = d.add_table(rows=0, cols=len(head))
+        for values in [head, *rows]:
+            for cell, text in zip(table.add_row().cells, values):
+                cell.text = text
+    path = tmp_path / "wsoa.docx"
+    d.save(str(path))
+    acts = extract_file(path, tmp_path).actions
+    assert [(a.action_ref, a.theme_ref, a.theme, a.targets, a.steps) for a in acts] == [
+        ("1.1", "1", "The inconsistent quality of EHC plans", ["90% of audited plans rated good"], []),
+        ("2.1", "2", "Waiting times for the autism pathway", ["Waiting time below 18 weeks"], []),
+    ]

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..model import BlockKind, Cell, Para, Provenance, Row, Table
+from ..model import Block, BlockKind, Cell, Para, Provenance, Row, Table
 from ..normalise.dates import find_dates
 from .columns import (
     _NUMBERED_RE,
@@ -557,7 +557,22 @@ def heading_path(ctx: DocContext, table: Table) -> list[str]:
     if block is None:
         return []
     # Letters of a sideways margin label ("W o m e n …") read as lines are not headings.
-    return [t for t in (_wordy(b.text) for b in ctx.headings_before(block.index)) if t]
+    path = [t for t in (_wordy(b.text) for b in ctx.headings_before(block.index)) if t]
+    # A plain paragraph just above the table that labels a theme with its number ("Area of
+    # significant weakness 1: …", typed in bold rather than styled as a heading) heads it too.
+    above = next((b for b in reversed(ctx.doc.blocks[: block.index]) if b.text.strip()), None)
+    if above is not None and _labels_theme(ctx, above):
+        path.append(" ".join(above.text.split()))
+    return path
+
+
+def _labels_theme(ctx: DocContext, block: Block) -> bool:
+    """A plain paragraph that labels a theme with its label word and number, as a heading would."""
+    if block.kind is not BlockKind.paragraph:
+        return False
+    text = " ".join(block.text.split())
+    m = theme_label_res(ctx.config.column_roles.theme_words())[1].match(text)
+    return bool(m and text[: m.start(1)].strip())
 
 
 def heading_theme(ctx: DocContext, path: list[str], running: set[str] = frozenset()) -> tuple[str | None, str | None]:  # type: ignore[assignment]
@@ -661,7 +676,7 @@ def _adjacent(ctx: DocContext, before: int, after: int) -> bool:
     if before < 0 or after <= before:
         return False
     between = ctx.doc.blocks[before + 1 : after]
-    if any(b.kind is BlockKind.heading or b.kind is BlockKind.table for b in between):
+    if any(b.kind is BlockKind.heading or b.kind is BlockKind.table or _labels_theme(ctx, b) for b in between):
         return False
     return len(between) <= 3 and all(len(b.text.split()) <= 12 for b in between)
 

@@ -20,7 +20,7 @@ from ..model import Cell, Row, Table
 
 REF_RE = re.compile(
     r"^(?:(?:action|ref|no\.?|item|rec(?:ommendation)?)\s*)?"
-    r"(\d{1,2}(?:\.\d{1,3}){1,2}[a-z]?|\d{1,3}[a-z]|\d{1,3}|[A-Z]{1,4}[-/]?\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[A-Z]\.\d{1,3}|[A-Z])\.?$",
+    r"(\d{1,2}(?:\.\d{1,3}){1,2}[a-z]?|\d{1,3}[a-z]|\d{1,3}|[A-Z]{1,4}[-/]?\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[A-Z]\.\d{1,3}|\d{1,2}\.[A-Z](?:\.\d{1,3})?|[A-Z])\.?$",
     re.I,
 )
 THEME_REF_RE = re.compile(r"^(\d{1,2}|[A-Z]|[IVX]{1,4})\.?$")
@@ -331,6 +331,13 @@ def complete_roles(header: HeaderMap, table: Table, looks: "CellLooks", roles: C
                 heads[c.col] = " ".join(c.text.split())
     starts = sorted({c.col for r in table.rows[header.header_rows:] for c in r.cells} | set(heads))
     profiles = {col: profile_column(table, header.header_rows, col, looks) for col in starts}
+    # "Action | Description": the column headed "Action" holds only the actions' numbers (1.A,
+    # 1.B) and the prose beside it, under a header no role word names, is the action.
+    for col, m in list(header.columns.items()):
+        prof = profiles.get(col)
+        if m.role == "action" and prof and prof.n and _refs(prof) and prof.words <= 2 and prof.prose == 0 and any(
+                p.prose >= 0.6 and c not in header.columns for c, p in profiles.items()):
+            header.columns[col] = RoleMatch("ref", m.score, m.header, from_content=True)
     have_title = any(m.role in ("action", "theme") for m in header.columns.values())
     # A column of real codes makes the table a recommendation matrix: its prose column under
     # "Recommendation" holds recommendations, not actions, and keeps its header's role.

@@ -67,7 +67,9 @@ def keyed_paragraph_candidates(ctx: DocContext) -> list[Candidate]:
             current = None  # a short "Lead: …" line that a text export took for a heading is still a key line
             continue
         m = _NUMBER_RE.match(head) if head else None
-        starts = bool(m) or (keys and head and len(head.split()) >= 4 and b.kind is BlockKind.list_item)
+        # A Word list item numbers itself (its number is not in its text): it starts an action
+        # like a printed number does, with its key lines on it or in the paragraphs after it.
+        starts = bool(m) or (bool(head) and len(head.split()) >= 4 and b.kind is BlockKind.list_item)
         if starts and (keys or _keys_follow(ctx, blocks, b.index)):
             ref = m.group("ref") if m else "#"
             title = collapse_ws(m.group("text") if m else head)
