@@ -500,3 +500,88 @@ def _ole_file(streams: dict[str, bytes]) -> bytes:
               + struct.pack("<I", 0) + struct.pack("<I", free) * 108)
     assert len(header) == 512
     return header + fat_sector + directory + b"".join(data_sectors)
+
+
+def test_refs_naming_the_priority_and_the_action_are_printed_refs(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    _plan(path, [["P1/A1", "Deliver a youth diversion programme", "Community Safety Manager", "July 2024", "Green"],
+                 ["P1/A2", "Install CCTV in the high street", "CCTV Manager", "October 2024", "Amber"],
+                 ["P2-A1", "Commission an IDVA service", "DA Coordinator", "April 2025", "Green"]])
+    result = extract_file(path, tmp_path)
+    assert [a.action_ref for a in result.actions] == ["P1/A1", "P1/A2", "P2-A1"]
+    assert not [w for w in result.warnings if w.code == "W302"]
+
+
+def test_a_theme_column_numbering_the_actions_under_theme_rows_is_the_ref(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for c, h in enumerate(["Objective", "Action", "Officer(s)", "Completion date"], 3):
+        ws.cell(4, c, h).font = Font(bold=True)
+    rows = [["Objective 1: Inclusive services"],
+            ["1a", "Publish accessible versions of key documents", "Communications Manager", "Mar-25"],
+            ["1b", "Deliver BSL awareness training", "HR Business Partner", "Jun-25"],
+            ["Objective 2: Fair employment"],
+            ["2a", "Publish the ethnicity pay gap", "HR Manager", "Dec-24"]]
+    for r, row in enumerate(rows, 5):
+        for c, v in enumerate(row, 3):
+            ws.cell(r, c, v)
+    ws.merge_cells("C5:F5")
+    ws.merge_cells("C8:F8")
+    wb.save(path)
+    result = extract_file(path, tmp_path)
+    assert [(a.action_ref, a.theme_ref, a.theme, a.steps) for a in result.actions] == [
+        ("1a", "1", "Inclusive services", []), ("1b", "1", "Inclusive services", []), ("2a", "2", "Fair employment", [])]
+
+
+def test_a_column_of_percentages_is_how_far_along_each_action_is(tmp_path: Path) -> None:
+    path = tmp_path / "plan.csv"
+    path.write_text("Ref,Action,Lead,Target,% complete\n"
+                    "W1,Introduce food waste collections,Waste Manager,April 2026,10%\n"
+                    "W2,Roll out recycling bins to flats,Waste Manager,Q2 2025/26,100%\n"
+                    "W3,Reduce fly-tipping by 20%,Enforcement Manager,2027,0%\n", encoding="utf-8")
+    assert [a.status for a in extract_file(path, tmp_path).actions] == ["amber", "green", "blue"]
+
+
+def test_a_measure_column_beside_a_measure_number_is_the_action(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    rows = [["Measure No.", "Measure", "Lead", None, "Target date", "Progress"],
+            [None, None, "Officer", "Partners", None, None],
+            [1, "Introduce an anti-idling campaign at schools", "Environmental Health Officer", "Schools; Public Health",
+             "September 2025", 0.25],
+            [2, "Install 40 electric vehicle charging points", "Transport Planner", "Energy supplier", "March 2026", 1]]
+    for r, row in enumerate(rows, 3):
+        for c, v in enumerate(row, 1):
+            if v is not None:
+                ws.cell(r, c, v)
+    ws.merge_cells("C3:D3")
+    for r in (5, 6):
+        ws.cell(r, 6).number_format = "0%"
+    wb.save(path)
+    actions = extract_file(path, tmp_path).actions
+    assert [(a.action_ref, a.title, a.owners, a.partners, a.status) for a in actions] == [
+        ("1", "Introduce an anti-idling campaign at schools", ["Environmental Health Officer"], ["Schools", "Public Health"],
+         "amber"),
+        ("2", "Install 40 electric vehicle charging points", ["Transport Planner"], ["Energy supplier"], "green")]
+
+
+def test_x_marks_under_quarters_of_a_merged_year_are_the_timescale(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    rows = [["Ref", "Action", "Owner", "2024/25", None, None, None],
+            [None, None, None, "Q1", "Q2", "Q3", "Q4"],
+            ["D1", "Agree a new volunteering strategy", "Voluntary Sector Lead", "x", "x", None, None],
+            ["D2", "Run a volunteers' awards evening", "Events Manager", None, None, None, "x"]]
+    for r, row in enumerate(rows, 1):
+        for c, v in enumerate(row, 1):
+            if v is not None:
+                ws.cell(r, c, v)
+    ws.merge_cells("D1:G1")
+    wb.save(path)
+    actions = extract_file(path, tmp_path).actions
+    assert [[(m.date_raw, m.date_end) for m in a.milestones] for a in actions] == [
+        [("Q1 2024/25", dt.date(2024, 6, 30)), ("Q2 2024/25", dt.date(2024, 9, 30))],
+        [("Q4 2024/25", dt.date(2025, 3, 31))]]

@@ -20,7 +20,7 @@ from ..model import Cell, Row, Table
 
 REF_RE = re.compile(
     r"^(?:(?:action|ref|no\.?|item|rec(?:ommendation)?)\s*)?"
-    r"(\d{1,2}(?:\.\d{1,3}){1,2}[a-z]?|\d{1,3}[a-z]|\d{1,3}|[A-Z]{1,4}[-/]?\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[A-Z]\.\d{1,3}|\d{1,2}\.[A-Z](?:\.\d{1,3})?|[A-Z])\.?$",
+    r"(\d{1,2}(?:\.\d{1,3}){1,2}[a-z]?|\d{1,3}[a-z]|\d{1,3}|[A-Z]{1,4}[-/]?\d{1,3}(?:\.\d{1,3}){0,2}[a-z]?|[A-Z]{1,3}\d{1,2}[-/][A-Z]{1,3}\d{1,3}[a-z]?|[A-Z]\.\d{1,3}|\d{1,2}\.[A-Z](?:\.\d{1,3})?|[A-Z])\.?$",
     re.I,
 )
 THEME_REF_RE = re.compile(r"^(\d{1,2}|[A-Z]|[IVX]{1,4})\.?$")
@@ -67,6 +67,10 @@ def _match_cached(header: str, synonyms: tuple[tuple[str, tuple[str, ...]], ...]
         elif pattern.search(h):
             # Whole words inside a longer header; a longer synonym is more specific.
             score = 80.0 + len(wn) - 0.2 * (len(h) - len(wn)) / max(len(h), 1)
+            if role == "ref" and h.endswith(" " + wn):
+                # "Measure No.", "Priority ref": the numbering word ends the header and names what
+                # the column holds; the word before it says what is numbered.
+                score = 80.0 + len(h)
         else:
             ratio = fuzz.ratio(h, wn)
             score = ratio * 0.79 if ratio >= fuzzy_min and len(wn) >= 4 else 0.0
@@ -162,6 +166,12 @@ def find_header(table: Table, roles: ColumnRoles, max_scan: int = 4) -> HeaderMa
                 for c, m in sub.items():
                     if c not in header.columns or m.score >= header.columns[c].score - 5:
                         header.columns[c] = m
+                header.header_rows = r + 2
+            elif below_filled and not sub and all(
+                    len(c.text.split()) <= 3
+                    and any(h.col_span > 1 and h.col <= c.col < h.col + h.col_span for h in filled)
+                    for c in below_filled):
+                # "2024/25" merged over "Q1 | Q2 | Q3 | Q4": labels under a group header only.
                 header.header_rows = r + 2
         return header
     return None
@@ -265,6 +275,7 @@ X_MARKS = {"x", "✓", "✔", "√", "✗", "yes", "y", "●", "■", "✓✓"}
 # A cell of short codes: "SO1", "SO1, SO2", "S02,SO3", "JAR-3; HMIP 4".
 _CODE_TOKEN = r"[A-Z]{1,6}\s?[-–]?\s?[0-9OI]{1,3}(?:\.\d{1,2})?[a-z]?"
 CODE_LIST_RE = re.compile(rf"^\s*{_CODE_TOKEN}(?:\s*[,;/&]?\s*(?:and\s+)?{_CODE_TOKEN})*\s*[,;.]?\s*$")
+_PERCENT_RE = re.compile(r"^\d{1,3}(?:\.\d+)?\s*%$")
 _NUMBERED_RE = re.compile(r"^\s*(\d{1,3})[.)]\s+(?=\S)")
 
 
@@ -283,6 +294,7 @@ class ColumnProfile:
     numbered: float = 0.0
     unique: float = 0.0
     words: float = 0.0
+    percent: float = 0.0
 
 
 def body_cells(table: Table, header_rows: int, col: int) -> list[Cell]:
@@ -312,6 +324,7 @@ def profile_column(table: Table, header_rows: int, col: int, looks: "CellLooks")
     prof.numbered = sum(1 for t in texts if _NUMBERED_RE.match(t)) / n
     prof.unique = len(set(texts)) / n
     prof.words = sum(len(t.split()) for t in texts) / n
+    prof.percent = sum(1 for t in texts if _PERCENT_RE.match(t)) / n
     return prof
 
 
@@ -352,12 +365,24 @@ def complete_roles(header: HeaderMap, table: Table, looks: "CellLooks", roles: C
             role = None  # "Recommendation" read as a code column, but its cells are sentences
         head = heads.get(col, "")
         new: str | None = None
+        label = None
         if prof.x >= 0.8:
             new = "horizon" if head and _is_horizon(head, roles) else "flag"
+            period = _period_head(table, header, col, head)
+            if new == "flag" and period and looks.is_date(period):
+                # X marks under "2024/25" over "Q1 | Q2 | Q3 | Q4" (or months): the marked period is the timescale.
+                new, label = "horizon", period
+        elif prof.percent >= 0.8 and role in (None, "progress"):
+            new = "status"  # "Progress | 50%", "% complete | 100%": how far along, read as a status
         elif prof.code >= 0.7 and role in (None, "target", "notes", "theme", "status") and not _refs(prof):
             new = "code"
         elif prof.date >= 0.7 and role in (None, "target", "notes") and prof.prose < 0.5:
             new = "date"
+        elif (role == "theme" and col <= 1 and _refs(prof) and prof.words <= 2
+              and not any(m.role == "ref" for m in header.columns.values())):
+            # "Objective" over "1a, 1b, 2a": the themes are rows across the table; this column
+            # numbers the actions under them.
+            new = "ref"
         elif role is None:
             if prof.ref >= 0.8 and prof.unique >= 0.9 and prof.words <= 2 and col <= 1:
                 new = "ref"
@@ -370,11 +395,31 @@ def complete_roles(header: HeaderMap, table: Table, looks: "CellLooks", roles: C
                 have_title = True
         if new and new != role:
             score = current.score if current else 50.0
-            m = RoleMatch(new, score, head or f"(column {col + 1}, read from its cells)", from_content=True)
-            span = next((c.col_span for r in table.rows[: header.header_rows] for c in r.cells if c.col == col), 1)
+            m = RoleMatch(new, score, label or head or f"(column {col + 1}, read from its cells)", from_content=True)
+            # The span of the lowest header cell starting here: "Q1" under a merged "2024/25" spans one column.
+            span = next((c.col_span for r in reversed(table.rows[: header.header_rows]) for c in r.cells
+                         if c.col == col and c.text.strip()), 1)
             for c in range(col, col + span):
                 header.columns[c] = m
+    if not any(m.role in ("action", "theme") for m in header.columns.values()):
+        # "Measure No. | Measure | Lead": no column is named as the actions, but the reference column
+        # numbers the things the "Measure" column holds: those are the rows' titles.
+        numbered = {norm_header(m.header).rsplit(" ", 1)[0] for m in header.columns.values()
+                    if m.role == "ref" and " " in norm_header(m.header)}
+        for col in starts:
+            m0 = header.columns.get(col)
+            if m0 is not None and m0.role == "target" and norm_header(heads.get(col, "")) in numbered:
+                header.columns[col] = RoleMatch("action", m0.score, m0.header)
+                break
     return header
+
+
+def _period_head(table: Table, header: HeaderMap, col: int, head: str) -> str | None:
+    """A period column's header with the group header above it: ``Q1`` under ``2024/25`` is
+    ``Q1 2024/25``; None where no header row above covers the column."""
+    above = [" ".join(c.text.split()) for r in table.rows[header.first_row: header.header_rows - 1] for c in r.cells
+             if c.col <= col < c.col + c.col_span and c.text.strip() and c.col_span > 1]
+    return f"{head} {' '.join(above)}" if head and above else None
 
 
 def _refs(prof: ColumnProfile) -> bool:

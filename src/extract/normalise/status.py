@@ -15,6 +15,7 @@ from ..config import StatusWords
 from ..textutil import collapse_ws
 
 RAG = ("red", "amber", "green", "blue")
+_PERCENT_RE = re.compile(r"^(\d{1,3}(?:\.\d+)?)\s*%(?:\s*(?:complete|completed|done|delivered))?$")
 _LEGEND_RE = re.compile(r"^\s*(red|amber|green|blue)\s*(?:[-–—:=]|\bis\b|\bmeans\b)\s*(.{3,})$", re.I)
 
 
@@ -48,6 +49,11 @@ class StatusReader:
         t = collapse_ws(text).lower().strip(" .!*")
         if not t:
             return None
+        pct = _PERCENT_RE.match(t)
+        if pct:
+            # "50%" under "% complete": read as the words the list maps (complete, in progress, not started).
+            n = float(pct.group(1))
+            return self.from_text("complete" if n >= 100 else "not started" if n == 0 else "in progress")
         first = re.split(r"[\s/:\-–,(]", t, maxsplit=1)[0]
         if first in RAG:
             return first
