@@ -376,3 +376,29 @@ def test_a_written_statement_of_action_takes_each_tables_theme_from_the_labelled
         ("1.1", "1", "The inconsistent quality of EHC plans", ["90% of audited plans rated good"], []),
         ("2.1", "2", "Waiting times for the autism pathway", ["Waiting time below 18 weeks"], []),
     ]
+
+
+def test_by_naming_who_agreed_something_in_a_comment_is_not_a_deadline(tmp_path: Path) -> None:
+    doc = _extract(tmp_path, "plan.md", """# Eastfield Economy Plan 2024-2026
+
+| Ref | Action | Lead | Due | Comments |
+|---|---|---|---|---|
+| 1.1 | Support 50 new business start-ups | Economic Development Manager | March 2025 | Grants agreed by Cabinet in May 2024; the first cohort will begin in September 2024. |
+| 1.2 | Refresh the town centre masterplan | Head of Planning | December 2025 | To be approved by Cabinet by July 2025. |
+""")
+    assert [m.date_raw for m in doc.actions[0].milestones] == ["March 2025", "September 2024"]
+    assert sorted(m.date_raw for m in doc.actions[1].milestones) == ["December 2025", "July 2025"]
+
+
+def test_how_often_a_measure_of_success_recurs_is_not_the_actions_timescale(tmp_path: Path) -> None:
+    doc = _extract(tmp_path, "plan.md", """# Eastfield SEND Improvement Plan 2024-2026
+
+| No. | Action | Success criteria | Lead | Timescale |
+|---|---|---|---|---|
+| 1.1 | Introduce a weekly EHC panel | Panel meets weekly | SEND Manager | Autumn 2024 |
+| 1.2 | Review the local offer | Reviewed annually | SEND Manager | Annually |
+| 1.3 | Recruit two educational psychologists | 95% of plans issued within 20 weeks | Principal EP | Spring 2025 |
+""")
+    assert [a.targets for a in doc.actions] == [["Panel meets weekly"], ["Reviewed annually"],
+                                                 ["95% of plans issued within 20 weeks"]]
+    assert [[m.date_raw for m in a.milestones] for a in doc.actions] == [["Autumn 2024"], ["Annually"], ["Spring 2025"]]

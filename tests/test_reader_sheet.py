@@ -534,6 +534,17 @@ def test_a_theme_column_numbering_the_actions_under_theme_rows_is_the_ref(tmp_pa
         ("1a", "1", "Inclusive services", []), ("1b", "1", "Inclusive services", []), ("2a", "2", "Fair employment", [])]
 
 
+def test_a_date_serial_kept_as_text_in_a_date_column_is_its_day(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    wb = _plan(path, [["1.1", "Publish the local plan", "Ann Lee", "45747", "Green"],
+                      ["1.2", "Adopt the design code for 45000 homes", "Bob Kay", "June 2025", "Amber"]])
+    wb.active["D5"].number_format = "@"
+    wb.save(path)
+    actions = extract_file(path, tmp_path).actions
+    assert [(m.date_raw, m.date_end) for m in actions[0].milestones] == [("45747", dt.date(2025, 3, 31))]
+    assert [m.date_raw for m in actions[1].milestones] == ["June 2025"]  # a number in a title is a count
+
+
 def test_a_column_of_percentages_is_how_far_along_each_action_is(tmp_path: Path) -> None:
     path = tmp_path / "plan.csv"
     path.write_text("Ref,Action,Lead,Target,% complete\n"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from ..model import Provenance
-from ..normalise.dates import find_dates
+from ..normalise.dates import excel_serial, find_dates
 from ..normalise.owners import see_reference, split_owners
 from ..outputs.records import Action, CodeRef, Milestone, Source
 from .actions import _TERMINAL, Draft, Piece
@@ -148,6 +148,8 @@ def _strip_trailing_codes(ctx: DocContext, title: str) -> str:
 
 
 _DEADLINE_BEFORE_RE = re.compile(r"\b(?:by|before|until|no later than|not later than|deadline|due|end of)\W+(?:\w+\W+){0,2}$", re.I)
+# "agreed by Cabinet in May": "by" names who did it; the date has its own preposition.
+_BY_AGENT_RE = re.compile(r"\bby\W+(?:\w+\W+){0,1}?[A-Za-z]\w*\W+(?:in|on|at|during)\W+$", re.I)
 _FUTURE_RE = re.compile(r"\b(?:will|shall|to be|aims? to|plans? to|intends? to|expects? to|expected|scheduled|due)\b", re.I)
 
 
@@ -166,7 +168,10 @@ def _promised(text: str, start: int, end: int | None = None) -> bool:
     reports the past (``In September 2013 we announced …``)."""
     sentence_start = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start)) + 1
     before = text[sentence_start:start]
-    if _DEADLINE_BEFORE_RE.search(before[-40:]) or _FUTURE_RE.search(before) or _UNDER_WAY_RE.search(before):
+    deadline = _DEADLINE_BEFORE_RE.search(before[-40:])
+    if deadline and deadline.group(0).lower().startswith("by") and _BY_AGENT_RE.search(deadline.group(0)):
+        deadline = None
+    if deadline or _FUTURE_RE.search(before) or _UNDER_WAY_RE.search(before):
         return True
     return (end is not None and bool(_OPENS_SENTENCE_RE.fullmatch(before))
             and bool(_FUTURE_AFTER_RE.match(text, end)))
@@ -187,9 +192,14 @@ def _milestones(ctx: DocContext, d: Draft, title: list[Piece], steps: list[Piece
     seen: set[tuple[str, str]] = set()
     for i, (kind, piece) in enumerate(sources):
         spans = find_dates(piece.text, period=ctx.period, context_years=years, legend=ctx.legend)
+        if kind == "date" and not spans:
+            serial = excel_serial(piece.text)
+            spans = [serial] if serial else []
         for span in spans:
             if span.precision in ("relative", "legend") and kind != "date":
                 continue  # "over the long term" in prose, "Medium" impact: not the action's timescale
+            if kind == "target" and span.precision == "ongoing":
+                continue  # "Panel meets weekly" as the measure of success: how often, not when the action is due
             if kind == "progress" and not _promised(piece.text, span.char_start, span.char_end):
                 continue
             if kind in ("title", "step", "target") and span.precision in ("year", "financial_year") \

@@ -591,6 +591,22 @@ def find_dates(
     return spans
 
 
+_SERIAL_RE = re.compile(r"^\s*(\d{5})(?:\.0+)?\s*$")
+_SERIAL_RANGE = (36526, 54789)  # 1 January 2000 to 31 December 2049
+
+
+def excel_serial(text: str) -> DateSpan | None:
+    """A date cell's number kept as text (``45747`` in a cell formatted as text, or in a CSV
+    exported from one): Excel's day count since 30 December 1899, for a date column only (a
+    five-digit number in prose is a count). Only days from 2000 to 2049 are read."""
+    m = _SERIAL_RE.match(text)
+    if not m or not _SERIAL_RANGE[0] <= int(m.group(1)) <= _SERIAL_RANGE[1]:
+        return None
+    day = date(1899, 12, 30) + timedelta(days=int(m.group(1)))
+    return DateSpan(raw=text.strip(), start=day, end=day, precision="day", char_start=m.start(1),
+                    char_end=m.end(1), note="an Excel date serial kept as text")
+
+
 def parse_date(text: str, *, period: Period | None = None, context_years: tuple[int, ...] = ()) -> DateSpan | None:
     """The single date phrase ``text`` holds (the first, if several), or None."""
     spans = find_dates(text, period=period, context_years=context_years)
