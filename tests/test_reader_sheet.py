@@ -578,6 +578,16 @@ def test_a_measure_column_beside_a_measure_number_is_the_action(tmp_path: Path) 
         ("2", "Install 40 electric vehicle charging points", ["Transport Planner"], ["Energy supplier"], "green")]
 
 
+def test_a_totals_row_under_the_table_is_not_part_of_the_last_action(tmp_path: Path) -> None:
+    path = tmp_path / "plan.xlsx"
+    _plan(path, [["1.1", "Review the allocations policy", "Ann Lee", "March 2025", "Green"],
+                 ["1.2", "Publish the tenants' charter", "Bob Kay", "Nov 2024", "Amber"],
+                 ["Total", "2 actions", None, None, "1 green, 1 amber"]])
+    actions = extract_file(path, tmp_path).actions
+    assert [(a.action_ref, a.title, a.steps, a.status) for a in actions] == [
+        ("1.1", "Review the allocations policy", [], "green"), ("1.2", "Publish the tenants' charter", [], "amber")]
+
+
 def test_x_marks_under_quarters_of_a_merged_year_are_the_timescale(tmp_path: Path) -> None:
     path = tmp_path / "plan.xlsx"
     wb = openpyxl.Workbook()

@@ -48,6 +48,7 @@ class ColumnRoles(BaseModel):
     roles: dict[str, list[str]]
     other_tables: dict[str, list[str]] = Field(default_factory=dict)
     theme_labels: list[str] = Field(default_factory=list)
+    total_rows: list[str] = Field(default_factory=list)
 
     def theme_words(self) -> tuple[str, ...]:
         """Every word that labels a theme: the theme column's header words and ``theme_labels``."""

@@ -320,6 +320,9 @@ class ActionTableReader:
         for row in rows:
             if row.index >= self.header.header_rows and is_header_repeat(row, self.header, self.ctx.config.column_roles):
                 continue
+            if row.index >= self.header.header_rows and self._totals_row(row):
+                current = None
+                continue
             grid = align_row(row, self.header, self.looks, self.table)
             wide = self._wide_text(row, grid)
             if wide is not None and _slug(wide) in groups:
@@ -364,6 +367,16 @@ class ActionTableReader:
         self.last = current
         self.theme_state = (theme_ref, theme)
         return drafts
+
+    def _totals_row(self, row: Row) -> bool:
+        """A row adding up the rows above it: its first cell opens with a configured word
+        (``Total``, ``Grand total``) and holds at most three words."""
+        first = next((c for c in sorted(row.cells, key=lambda c: c.col) if c.text.strip()), None)
+        if first is None or len(first.text.split()) > 3:
+            return False
+        text = " ".join(first.text.lower().split()).rstrip(":")
+        return any(text == w or text.startswith(w + " ") or text.startswith(w + ":")
+                   for w in self.ctx.config.column_roles.total_rows)
 
     def _next_item(self, text: str, expect: int | None) -> bool:
         """A row printed as one cell across a numbered, grouped table that is the group's next
