@@ -588,24 +588,22 @@ def _split_ltr(line: list[Char], xt: float, yt: float, fontname: str, size: floa
     wx0 = wx1 = wtop = wbottom = px0 = px1 = ptop = 0.0
     start = 0
     wide = False  # a gap wider than ``gap`` inside the word: rare, so only then is it looked at again
+
+    def emit(end: int) -> None:
+        if wide:
+            _emit_cut(line[start:end], fontname, size, gap, out)
+        else:
+            out.append({"text": "".join(text or ()), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
+                        "fontname": fontname, "size": size, "upright": True})
+
     for i, c in enumerate(line):
         t, x0, x1, top, bottom = c[0], c[1], c[2], c[3], c[4]
-        if t.isspace():
-            if text is not None:
-                if wide:
-                    _emit_cut(line[start:i], fontname, size, gap, out)
-                else:
-                    out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
-                                "fontname": fontname, "size": size, "upright": True})
-                text = None
-            continue
-        if text is not None and (x0 < px0 or x0 > px1 + xt or abs(top - ptop) > yt):
-            if wide:
-                _emit_cut(line[start:i], fontname, size, gap, out)
-            else:
-                out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
-                            "fontname": fontname, "size": size, "upright": True})
+        space = t.isspace()
+        if text is not None and (space or x0 < px0 or x0 > px1 + xt or abs(top - ptop) > yt):
+            emit(i)
             text = None
+        if space:
+            continue
         if text is None:
             text = [t]
             wx0, wx1, wtop, wbottom = x0, x1, top, bottom
@@ -622,11 +620,7 @@ def _split_ltr(line: list[Char], xt: float, yt: float, fontname: str, size: floa
                 wbottom = bottom
         px0, px1, ptop = x0, x1, top
     if text is not None:
-        if wide:
-            _emit_cut(line[start:], fontname, size, gap, out)
-        else:
-            out.append({"text": "".join(text), "x0": wx0, "x1": wx1, "top": wtop, "bottom": wbottom,
-                        "fontname": fontname, "size": size, "upright": True})
+        emit(len(line))
 
 
 def _split_ttb(line: list[Char], xt: float, yt: float, fontname: str, out: list[dict[str, Any]]) -> None:
