@@ -155,7 +155,13 @@ def watch(
     options: dict = {"workers": workers} if workers else {}
 
     def once() -> None:
-        print_summary(run_folder(input_dir, out, verbose=verbose, progress=False, settings=options))
+        try:
+            print_summary(run_folder(input_dir, out, verbose=verbose, progress=False, settings=options))
+        finally:
+            # A flow run may leave its own handlers behind (Prefect installs some while a run is
+            # finishing): the watch's handlers are set again, so the next Ctrl-C stops it.
+            if threading.current_thread() is threading.main_thread():
+                stop_on_signals(stop)
 
     def report(exc: BaseException) -> None:
         typer.secho(f"plan-extract: run failed, still watching: {exc}", err=True, fg=typer.colors.RED)
