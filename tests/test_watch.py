@@ -51,6 +51,9 @@ def test_watch_reacts_to_new_changed_and_deleted_files(tmp_path: Path) -> None:
         [sys.executable, "-m", "extract", "watch", str(inbox), "--out", str(out), "--settle", str(SETTLE_S)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={**os.environ, "COLUMNS": "200"},
         start_new_session=True,  # its own process group: whatever it leaves running can be found
+        # Ctrl-C as a terminal delivers it: a test started in the background (`make test &`)
+        # inherits SIGINT ignored, and the watch rightly leaves an ignored signal ignored.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     stopped = False
     try:

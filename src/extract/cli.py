@@ -22,7 +22,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def stop_on_signals(stop: threading.Event, busy: threading.Event | None = None) -> None:
+def stop_on_signals(stop: threading.Event) -> None:
     """Ctrl-C or SIGTERM (what a service manager sends) sets ``stop`` as well as interrupting.
 
     Prefect swallows an interrupt that lands after a flow's own code has finished (while the run
@@ -31,12 +31,7 @@ def stop_on_signals(stop: threading.Event, busy: threading.Event | None = None) 
     """
 
     def handler(signum: int, frame: object) -> None:
-        again = stop.is_set()
         stop.set()
-        if busy is not None and busy.is_set() and not again:
-            # A run is under way: interrupting Prefect while it closes the run can leave it waiting
-            # for ever. The run finishes, then the watch stops; a second Ctrl-C interrupts at once.
-            return
         _interrupt(signum, frame)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -160,22 +155,14 @@ def watch(
     options: dict = {"workers": workers} if workers else {}
 
     def once() -> None:
-        busy.set()
-        try:
-            print_summary(run_folder(input_dir, out, verbose=verbose, progress=False, settings=options))
-        finally:
-            busy.clear()
-            # A flow run may leave its own handlers behind (Prefect installs some while a run is
-            # finishing): the watch's handlers are set again, so the next Ctrl-C stops it.
-            if threading.current_thread() is threading.main_thread():
-                stop_on_signals(stop, busy)
+        print_summary(run_folder(input_dir, out, verbose=verbose, progress=False, settings=options))
 
     def report(exc: BaseException) -> None:
         typer.secho(f"plan-extract: run failed, still watching: {exc}", err=True, fg=typer.colors.RED)
 
     typer.echo(f"watching {input_dir} → {out} (Ctrl-C to stop)")
-    stop, busy = threading.Event(), threading.Event()
-    stop_on_signals(stop, busy)
+    stop = threading.Event()
+    stop_on_signals(stop)
     try:
         watch_folder(input_dir, out, once, settle_s=settle, on_error=report, stop=stop)
     except KeyboardInterrupt:
